@@ -1,0 +1,26 @@
+#pragma once
+// Finds the simulated world behind any executor (ours, wrapped in
+// any_io_executor, or under a strand), or reports the misuse in one line.
+
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/query.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "moonpool/sim/detail/world_state.hpp"
+
+namespace moonpool::sim::detail {
+
+[[noreturn]] void throw_not_simulated(const char* who);
+
+template <class Executor>
+world_state& state_of(const Executor& ex, const char* who) {
+  boost::asio::execution_context& context =
+      boost::asio::query(ex, boost::asio::execution::context);
+  if (boost::asio::has_service<world_service>(context)) {
+    return boost::asio::use_service<world_service>(context).state();
+  }
+  throw_not_simulated(who);
+}
+
+}  // namespace moonpool::sim::detail

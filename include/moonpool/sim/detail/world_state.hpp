@@ -1,0 +1,207 @@
+#pragma once
+// The world's internals: ready set, event queue, parked operations, task
+// records and the drive loop. I/O objects (timers, sockets, files) talk to
+// this class; applications talk to moonpool::sim::world.
+//
+// Ownership rule: every pending operation's handler is owned by the world
+// (as a parked op or inside a ready handler), never by the I/O object that
+// started it. A coroutine frame owns its timers and sockets, and a pending
+// operation owns the frame, so if the I/O object owned the operation the two
+// would keep each other alive forever. Because the world owns them, destroying
+// the world destroys every frame.
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "moonpool/sim/detail/callback.hpp"
+#include "moonpool/sim/random.hpp"
+#include "moonpool/sim/trace.hpp"
+#include "moonpool/sim/world_options.hpp"
+
+namespace moonpool::sim::detail {
+
+class world_state;
+
+// One task: a named coroutine started by sim::spawn, or task 0 ("main") for
+// everything posted to the world's own executor.
+struct task_record {
+  std::uint64_t id = 0;
+  std::uint64_t parent_id = 0;
+  std::string name;
+  // Tracked executors alive for this task (Asio's outstanding work). A task
+  // that is suspended forever still holds co_spawn's work guard, which is how
+  // a deadlock can name it.
+  std::int64_t outstanding_work = 0;
+  std::uint64_t drain_epoch = 0;
+  std::uint64_t drain_polls = 0;
+};
+
+// An operation waiting for something other than time (data, a join, ...).
+struct parked_op {
+  virtual ~parked_op() = default;
+};
+
+// Marks an execution context as a world's and leads back to the world. Asio's
+// execution_context is not polymorphic, so a service is how an I/O object
+// given only an executor finds out whether it belongs to a simulation.
+class world_service : public boost::asio::execution_context::service {
+ public:
+  using key_type = world_service;
+  static inline boost::asio::execution_context::id id;
+  explicit world_service(boost::asio::execution_context& context)
+      : boost::asio::execution_context::service(context) {}
+  void attach(world_state& state) noexcept { state_ = &state; }
+  world_state& state() const noexcept { return *state_; }
+
+ private:
+  void shutdown() override {}
+  world_state* state_ = nullptr;
+};
+
+// The Asio execution context of a world. Deriving from io_context (rather than
+// a bare execution_context) matters: Asio objects that Beast creates
+// internally find an io_context scheduler without a private thread, and the
+// world polls it from its own loop.
+class world_context : public boost::asio::io_context {
+ public:
+  explicit world_context(world_state& state) : boost::asio::io_context(1) {
+    boost::asio::make_service<world_service>(*this).attach(state);
+  }
+  void shutdown_services() { shutdown(); }
+};
+
+class world_state {
+ public:
+  world_state(std::uint64_t seed, const world_options& options);
+  ~world_state();
+  world_state(const world_state&) = delete;
+  world_state& operator=(const world_state&) = delete;
+
+  // --- the ready set -----------------------------------------------------
+  void post(task_record* task, callback handler);
+  [[nodiscard]] std::size_t ready_count() const noexcept { return ready_.size(); }
+
+  // --- the event queue ---------------------------------------------------
+  // Schedules `action` at absolute simulated time `at` (clamped to now: time
+  // never runs backwards). Returns the event's id, its sequence number.
+  std::uint64_t schedule_at(std::chrono::nanoseconds at, trace_kind kind,
+                            std::array<std::uint64_t, 3> trace_fields, callback action);
+  // Removes a scheduled event; false when it already ran or was cancelled.
+  bool cancel_event(std::uint64_t event_id);
+  [[nodiscard]] std::size_t pending_events() const noexcept { return event_actions_.size(); }
+
+  // --- parked operations ---------------------------------------------------
+  std::uint64_t park(std::unique_ptr<parked_op> op);
+  // Takes a parked op back; null when it was already completed or cancelled.
+  std::unique_ptr<parked_op> unpark(std::uint64_t op_id);
+  [[nodiscard]] std::size_t parked_count() const noexcept { return parked_.size(); }
+
+  // --- tasks ----------------------------------------------------------------
+  task_record& root_task() noexcept { return tasks_.front(); }
+  task_record& new_task(std::string name, const task_record* parent);
+  [[nodiscard]] task_record* current_task() const noexcept { return current_task_; }
+  void work_started(task_record* task) noexcept {
+    ++task->outstanding_work;
+    ++outstanding_work_;
+  }
+  void work_finished(task_record* task) noexcept {
+    --task->outstanding_work;
+    --outstanding_work_;
+  }
+
+  // --- tracing ----------------------------------------------------------------
+  void trace(trace_kind kind, std::array<std::uint64_t, 4> fields, std::string_view label = {});
+  [[nodiscard]] std::string trace_hash() const { return digest_.hex(); }
+  [[nodiscard]] const std::vector<trace_record>& trace_records() const noexcept {
+    return records_;
+  }
+
+  // --- driving ------------------------------------------------------------------
+  // Runs ready handlers until none is left. Returns how many ran.
+  std::size_t drain();
+  // Processes the next live event; false when the queue is empty.
+  bool step_event();
+  // Drives until nothing is left to do; throws deadlock_error/livelock_error.
+  void run();
+  // Drives until simulated time reaches `until` or nothing is left to do.
+  void run_until(std::chrono::nanoseconds until);
+
+  [[nodiscard]] std::chrono::nanoseconds now() const noexcept { return now_; }
+  [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
+  [[nodiscard]] std::uint64_t events_processed() const noexcept { return events_processed_; }
+  [[nodiscard]] std::uint64_t handlers_run() const noexcept { return handlers_run_; }
+  [[nodiscard]] bool closing() const noexcept { return closing_; }
+  random_streams& streams() noexcept { return streams_; }
+  world_context& context() noexcept { return *context_; }
+  [[nodiscard]] const world_options& options() const noexcept { return options_; }
+
+  // The world whose loop is running on this thread, or null.
+  static world_state* current() noexcept;
+
+ private:
+  struct ready_handler {
+    task_record* task;
+    callback handler;
+  };
+  struct event_key {
+    std::int64_t time_ns;
+    std::uint64_t sequence;
+    // std::push_heap builds a max-heap; invert so the earliest event is on top.
+    bool operator<(const event_key& other) const noexcept {
+      return time_ns != other.time_ns ? time_ns > other.time_ns : sequence > other.sequence;
+    }
+  };
+  struct event_action {
+    trace_kind kind;
+    std::array<std::uint64_t, 3> trace_fields;
+    callback action;
+  };
+
+  void check_thread() const;
+  std::optional<std::chrono::nanoseconds> next_event_time();
+  void compact_event_heap();
+  void poll_asio_context();
+  void close();
+  [[noreturn]] void throw_deadlock() const;
+  [[noreturn]] void throw_livelock() const;
+
+  std::uint64_t seed_;
+  world_options options_;
+  std::thread::id owner_thread_;
+  random_streams streams_;
+  trace_digest digest_;
+  std::vector<trace_record> records_;
+
+  // Declared before anything holding handlers: executors inside handlers
+  // update task records when they are destroyed.
+  std::deque<task_record> tasks_;
+  std::int64_t outstanding_work_ = 0;
+  task_record* current_task_ = nullptr;
+
+  std::vector<ready_handler> ready_;
+  std::vector<event_key> event_heap_;
+  // Looked up by id only, never iterated: its order cannot leak into a run.
+  std::unordered_map<std::uint64_t, event_action> event_actions_;
+  std::uint64_t next_sequence_ = 1;
+  std::map<std::uint64_t, std::unique_ptr<parked_op>> parked_;
+  std::uint64_t next_op_id_ = 1;
+
+  std::chrono::nanoseconds now_{0};
+  std::uint64_t events_processed_ = 0;
+  std::uint64_t handlers_run_ = 0;
+  std::uint64_t drain_epoch_ = 0;
+  bool closing_ = false;
+
+  std::unique_ptr<world_context> context_;
+};
+
+}  // namespace moonpool::sim::detail

@@ -1,0 +1,84 @@
+#pragma once
+// One simulated world: one seed, one iteration of a simulation.
+//
+//   moonpool::sim::world world{42};
+//   boost::asio::co_spawn(world.get_executor(), serve(), boost::asio::detached);
+//   world.run();                     // until no work is left
+//   world.trace_hash();              // the run's determinism fingerprint
+//
+// Everything that happens in a world is decided by its seed: which ready
+// handler runs next (the scheduling stream), every latency and fault (the
+// counted simulation stream), and configuration choices (the configuration
+// stream). Simulated time starts at zero and jumps to the next event whenever
+// nothing is runnable. A world is driven by one thread, the one that made it.
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "moonpool/sim/executor.hpp"
+#include "moonpool/sim/random.hpp"
+#include "moonpool/sim/task.hpp"
+#include "moonpool/sim/trace.hpp"
+#include "moonpool/sim/world_options.hpp"
+
+namespace moonpool::sim {
+
+class world {
+ public:
+  using executor_type = sim::executor;
+
+  explicit world(std::uint64_t seed, world_options options = {});
+  // Destroys every live task and pending operation without running them.
+  ~world();
+  world(const world&) = delete;
+  world& operator=(const world&) = delete;
+
+  // The executor of task 0 ("main"). Work submitted here runs in this world.
+  [[nodiscard]] executor_type get_executor() noexcept;
+
+  // Drives until no handler is runnable, no event is scheduled and no work
+  // is outstanding. Throws deadlock_error when work is outstanding but can
+  // never progress, livelock_error when handlers run forever without time
+  // advancing; both name the seed and the task.
+  void run();
+  // Drives until simulated time reaches now() + duration (or nothing is left
+  // to do), then sets the clock there.
+  void run_for(std::chrono::nanoseconds duration);
+  // Runs the handlers that are ready now, without advancing time.
+  std::size_t poll();
+
+  [[nodiscard]] std::uint64_t seed() const noexcept;
+  [[nodiscard]] std::chrono::nanoseconds now() const noexcept;
+  // World events processed (timer expiries, deliveries, faults, ...).
+  [[nodiscard]] std::uint64_t events_processed() const noexcept;
+  // Ready handlers run so far.
+  [[nodiscard]] std::uint64_t handlers_run() const noexcept;
+  // Scheduled events not yet processed (cancelled ones excluded).
+  [[nodiscard]] std::size_t pending_events() const noexcept;
+  // Hex digest of the ordered trace so far (trace.hpp documents the hash).
+  [[nodiscard]] std::string trace_hash() const;
+  // The trace records, when world_options::record_trace is set; else empty.
+  [[nodiscard]] const std::vector<trace_record>& trace() const noexcept;
+
+  // The counted simulation stream (latencies, faults, application draws).
+  [[nodiscard]] random_stream& random() noexcept;
+  [[nodiscard]] random_streams& streams() noexcept;
+
+  // sim::spawn on this world's executor.
+  template <class T>
+  join_handle<T> spawn(std::string name, boost::asio::awaitable<T> body) {
+    return sim::spawn(get_executor(), std::move(name), std::move(body));
+  }
+
+  // For I/O object implementers.
+  [[nodiscard]] detail::world_state& state() noexcept { return *state_; }
+
+ private:
+  std::unique_ptr<detail::world_state> state_;
+};
+
+}  // namespace moonpool::sim

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package moonpool needs to build, test and benchmark.
+# Idempotent: when everything is already installed it only checks, and
+# returns in well under a second.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ clang clang-format
+  libboost1.81-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing packages: ${missing[*]}; run this script as root (sudo $0)" >&2
+  exit 2
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,315 @@
+#include "moonpool/sim/detail/world_state.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+
+#include "moonpool/sim/detail/state_of.hpp"
+#include "moonpool/sim/errors.hpp"
+
+namespace moonpool::sim::detail {
+namespace {
+
+thread_local world_state* current_world = nullptr;
+
+// Makes `state` the current world for the duration of a drive call, and
+// restores the previous one (worlds may be driven from inside each other).
+class current_world_scope {
+ public:
+  explicit current_world_scope(world_state* state) noexcept
+      : previous_(std::exchange(current_world, state)) {}
+  ~current_world_scope() { current_world = previous_; }
+  current_world_scope(const current_world_scope&) = delete;
+  current_world_scope& operator=(const current_world_scope&) = delete;
+
+ private:
+  world_state* previous_;
+};
+
+}  // namespace
+
+void throw_not_simulated(const char* who) {
+  throw std::logic_error(std::string(who) +
+                         " needs an executor of a moonpool::sim::world but got one from another "
+                         "execution context; create it from world.get_executor() or from a "
+                         "simulated task's executor");
+}
+
+world_state* world_state::current() noexcept { return current_world; }
+
+world_state::world_state(std::uint64_t seed, const world_options& options)
+    : seed_(seed),
+      options_(options),
+      owner_thread_(std::this_thread::get_id()),
+      streams_(seed),
+      context_(std::make_unique<world_context>(*this)) {
+  tasks_.push_back(task_record{0, 0, "main", 0, 0, 0});
+}
+
+world_state::~world_state() { close(); }
+
+void world_state::close() {
+  closing_ = true;
+  // Destroying a handler may destroy a frame, whose I/O objects then try to
+  // cancel or post other operations; repeat until nothing is left.
+  auto destroy_pending = [this] {
+    for (;;) {
+      auto ready = std::move(ready_);
+      auto actions = std::move(event_actions_);
+      auto parked = std::move(parked_);
+      ready_.clear();
+      event_actions_.clear();
+      event_heap_.clear();
+      parked_.clear();
+      if (ready.empty() && actions.empty() && parked.empty()) {
+        return;
+      }
+    }
+  };
+  destroy_pending();
+  // Asio services (channels, Beast's internal timers) own handlers too.
+  context_->shutdown_services();
+  destroy_pending();
+  context_.reset();
+  destroy_pending();
+}
+
+void world_state::check_thread() const {
+  if (std::this_thread::get_id() != owner_thread_) {
+    std::fputs(
+        "moonpool: a handler was submitted to a simulated world from another thread; simulated "
+        "code must stay on the world's thread (look for asio::ip::tcp::resolver, thread_pool, "
+        "system_executor or std::thread in the code under test)\n",
+        stderr);
+    std::abort();
+  }
+}
+
+void world_state::post(task_record* task, callback handler) {
+  check_thread();
+  if (closing_) {
+    return;  // The world is being torn down: the handler is destroyed unrun.
+  }
+  ready_.push_back(ready_handler{task, std::move(handler)});
+}
+
+std::uint64_t world_state::schedule_at(std::chrono::nanoseconds at, trace_kind kind,
+                                       std::array<std::uint64_t, 3> trace_fields,
+                                       callback action) {
+  check_thread();
+  const std::uint64_t sequence = next_sequence_++;
+  if (closing_) {
+    return sequence;
+  }
+  const std::int64_t time_ns = std::max(at, now_).count();
+  event_heap_.push_back(event_key{time_ns, sequence});
+  std::push_heap(event_heap_.begin(), event_heap_.end());
+  event_actions_.emplace(sequence, event_action{kind, trace_fields, std::move(action)});
+  return sequence;
+}
+
+bool world_state::cancel_event(std::uint64_t event_id) {
+  auto it = event_actions_.find(event_id);
+  if (it == event_actions_.end()) {
+    return false;
+  }
+  // Move the action out first: destroying it may cancel further events.
+  callback doomed = std::move(it->second.action);
+  event_actions_.erase(it);
+  compact_event_heap();
+  return true;
+}
+
+void world_state::compact_event_heap() {
+  // Cancelled events leave their keys behind; rebuild before they dominate.
+  if (event_heap_.size() <= 2 * event_actions_.size() + 64) {
+    return;
+  }
+  std::erase_if(event_heap_,
+                [this](const event_key& key) { return !event_actions_.contains(key.sequence); });
+  std::make_heap(event_heap_.begin(), event_heap_.end());
+}
+
+std::optional<std::chrono::nanoseconds> world_state::next_event_time() {
+  while (!event_heap_.empty()) {
+    const event_key& top = event_heap_.front();
+    if (event_actions_.contains(top.sequence)) {
+      return std::chrono::nanoseconds(top.time_ns);
+    }
+    std::pop_heap(event_heap_.begin(), event_heap_.end());
+    event_heap_.pop_back();
+  }
+  return std::nullopt;
+}
+
+std::uint64_t world_state::park(std::unique_ptr<parked_op> op) {
+  const std::uint64_t id = next_op_id_++;
+  if (!closing_) {
+    parked_.emplace(id, std::move(op));
+  }
+  return id;
+}
+
+std::unique_ptr<parked_op> world_state::unpark(std::uint64_t op_id) {
+  auto it = parked_.find(op_id);
+  if (it == parked_.end()) {
+    return nullptr;
+  }
+  auto op = std::move(it->second);
+  parked_.erase(it);
+  return op;
+}
+
+task_record& world_state::new_task(std::string name, const task_record* parent) {
+  const std::uint64_t id = tasks_.size();
+  tasks_.push_back(task_record{id, parent != nullptr ? parent->id : 0, std::move(name), 0, 0, 0});
+  task_record& task = tasks_.back();
+  trace(trace_kind::task_spawned, {task.id, task.parent_id, 0, 0}, task.name);
+  return task;
+}
+
+void world_state::trace(trace_kind kind, std::array<std::uint64_t, 4> fields,
+                        std::string_view label) {
+  const auto time_ns = static_cast<std::uint64_t>(now_.count());
+  digest_.add(kind, time_ns, fields, label);
+  if (options_.record_trace) {
+    records_.push_back(trace_record{kind, time_ns, fields, std::string(label)});
+  }
+}
+
+void world_state::poll_asio_context() {
+  // Handlers that Asio services complete (Beast's internal timers, channel
+  // operations) are delivered through the io_context; poll it without ever
+  // blocking so that no real time passes inside the simulation.
+  context_->restart();
+  context_->poll();
+}
+
+std::size_t world_state::drain() {
+  current_world_scope scope(this);
+  ++drain_epoch_;
+  std::size_t ran = 0;
+  poll_asio_context();
+  while (!ready_.empty()) {
+    const std::size_t count = ready_.size();
+    // Which ready handler runs next is a seeded choice; a lone handler costs
+    // no draw, so programs without concurrency do not consume the stream.
+    const std::size_t index = count == 1 ? 0 : streams_.scheduling.below(count);
+    ready_handler next = std::move(ready_[index]);
+    if (index + 1 != count) {
+      ready_[index] = std::move(ready_.back());
+    }
+    ready_.pop_back();
+
+    task_record* task = next.task;
+    trace(trace_kind::schedule, {count, index, task->id, 0});
+    if (task->drain_epoch != drain_epoch_) {
+      task->drain_epoch = drain_epoch_;
+      task->drain_polls = 0;
+    }
+    ++task->drain_polls;
+    if (++ran > options_.livelock_poll_bound) {
+      throw_livelock();
+    }
+
+    current_task_ = task;
+    struct reset_current {
+      task_record*& current;
+      ~reset_current() { current = nullptr; }
+    } reset{current_task_};
+    next.handler();
+    ++handlers_run_;
+    if (ready_.empty()) {
+      poll_asio_context();
+    }
+  }
+  return ran;
+}
+
+bool world_state::step_event() {
+  current_world_scope scope(this);
+  while (!event_heap_.empty()) {
+    std::pop_heap(event_heap_.begin(), event_heap_.end());
+    const event_key key = event_heap_.back();
+    event_heap_.pop_back();
+    auto it = event_actions_.find(key.sequence);
+    if (it == event_actions_.end()) {
+      continue;  // cancelled
+    }
+    event_action action = std::move(it->second);
+    event_actions_.erase(it);
+    now_ = std::max(now_, std::chrono::nanoseconds(key.time_ns));
+    ++events_processed_;
+    trace(action.kind,
+          {key.sequence, action.trace_fields[0], action.trace_fields[1], action.trace_fields[2]});
+    action.action();
+    return true;
+  }
+  return false;
+}
+
+void world_state::run() {
+  for (;;) {
+    drain();
+    if (step_event()) {
+      continue;
+    }
+    if (outstanding_work_ > 0) {
+      throw_deadlock();
+    }
+    return;
+  }
+}
+
+void world_state::run_until(std::chrono::nanoseconds until) {
+  for (;;) {
+    drain();
+    const auto next = next_event_time();
+    if (!next || *next > until) {
+      break;
+    }
+    step_event();
+  }
+  now_ = std::max(now_, until);
+}
+
+void world_state::throw_deadlock() const {
+  std::ostringstream message;
+  message << "deadlock (seed " << seed_ << ") at simulated time " << now_.count()
+          << " ns: nothing is runnable and no event is scheduled, but work is still "
+             "outstanding in ";
+  bool first = true;
+  for (const task_record& task : tasks_) {
+    if (task.outstanding_work <= 0) {
+      continue;
+    }
+    message << (first ? "" : ", ") << "task '" << task.name << "' (id " << task.id << ")";
+    if (task.id == 0) {
+      message << " [work started on world.get_executor(), e.g. co_spawn(..., detached)]";
+    }
+    first = false;
+  }
+  message << "; each waits on something nothing will ever complete (a channel with no sender, "
+             "a promise never set, or a real Asio object where a simulated one is needed)";
+  throw deadlock_error(seed_, message.str());
+}
+
+void world_state::throw_livelock() const {
+  const task_record* busiest = &tasks_.front();
+  for (const task_record& task : tasks_) {
+    if (task.drain_epoch == drain_epoch_ && task.drain_polls > busiest->drain_polls) {
+      busiest = &task;
+    }
+  }
+  std::ostringstream message;
+  message << "livelock (seed " << seed_ << ") at simulated time " << now_.count()
+          << " ns: more than " << options_.livelock_poll_bound
+          << " handlers ran without simulated time advancing; the busiest was task '"
+          << busiest->name << "' (id " << busiest->id << ", " << busiest->drain_polls
+          << " handlers); a loop that re-posts itself must wait on a timer or I/O instead";
+  throw livelock_error(seed_, message.str());
+}
+
+}  // namespace moonpool::sim::detail
