@@ -10,3 +10,4 @@
 #include "moonpool/sim/task.hpp"
 #include "moonpool/sim/trace.hpp"
 #include "moonpool/sim/world.hpp"
+#include "moonpool/sim/net.hpp"

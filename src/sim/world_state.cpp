@@ -45,7 +45,7 @@ world_state::world_state(std::uint64_t seed, const world_options& options)
       owner_thread_(std::this_thread::get_id()),
       streams_(seed),
       context_(std::make_unique<world_context>(*this)) {
-  tasks_.push_back(task_record{0, 0, "main", 0, 0, 0});
+  tasks_.push_back(task_record{0, 0, "main", 0, 0, 0, nullptr});
 }
 
 world_state::~world_state() { close(); }
@@ -162,12 +162,39 @@ std::unique_ptr<parked_op> world_state::unpark(std::uint64_t op_id) {
   return op;
 }
 
+parked_op* world_state::find_parked(std::uint64_t op_id) noexcept {
+  auto it = parked_.find(op_id);
+  return it == parked_.end() ? nullptr : it->second.get();
+}
+
 task_record& world_state::new_task(std::string name, const task_record* parent) {
   const std::uint64_t id = tasks_.size();
-  tasks_.push_back(task_record{id, parent != nullptr ? parent->id : 0, std::move(name), 0, 0, 0});
+  tasks_.push_back(task_record{id, parent != nullptr ? parent->id : 0, std::move(name), 0, 0, 0,
+                              parent != nullptr ? parent->host : nullptr});
   task_record& task = tasks_.back();
   trace(trace_kind::task_spawned, {task.id, task.parent_id, 0, 0}, task.name);
   return task;
+}
+
+host_record& world_state::add_host(const boost::asio::ip::address& address) {
+  if (find_host(address) != nullptr) {
+    throw std::invalid_argument("a host with address " + address.to_string() +
+                                " already exists in this world; give every host its own address");
+  }
+  hosts_.push_back(host_record{hosts_.size(), address, nullptr, now_, 49152});
+  host_record& host = hosts_.back();
+  host.root = &new_task("host " + address.to_string(), nullptr);
+  host.root->host = &host;
+  return host;
+}
+
+host_record* world_state::find_host(const boost::asio::ip::address& address) noexcept {
+  for (host_record& host : hosts_) {
+    if (host.address == address) {
+      return &host;
+    }
+  }
+  return nullptr;
 }
 
 void world_state::trace(trace_kind kind, std::array<std::uint64_t, 4> fields,

@@ -243,11 +243,28 @@ class join_handle {
 
 namespace detail {
 
+// The task an executor works for: its own for ours (also inside
+// any_io_executor or a strand), else whichever task is running now.
+template <class Executor>
+const task_record* task_of(const Executor& ex, world_state& state) {
+  if constexpr (std::is_same_v<Executor, executor>) {
+    return &ex.task();
+  } else if constexpr (requires { ex.template target<executor>(); }) {
+    if (const auto* ours = ex.template target<executor>()) {
+      return &ours->task();
+    }
+  } else if constexpr (requires { ex.get_inner_executor(); }) {
+    return task_of(ex.get_inner_executor(), state);
+  }
+  return state.current_task();
+}
+
 template <class T, class Body>
-join_handle<T> start_task(world_state& state, std::string name, Body&& body) {
+join_handle<T> start_task(world_state& state, const task_record* parent, std::string name,
+                          Body&& body) {
   static_assert(std::is_void_v<T> || std::is_default_constructible_v<T>,
                 "a task's result type must be default-constructible (as with asio::co_spawn)");
-  task_record& task = state.new_task(std::move(name), state.current_task());
+  task_record& task = state.new_task(std::move(name), parent);
   auto shared = std::make_shared<join_state<T>>(state, task);
   boost::asio::co_spawn(executor(state, task), std::forward<Body>(body),
                         boost::asio::bind_cancellation_slot(shared->signal.slot(),
@@ -261,7 +278,8 @@ join_handle<T> start_task(world_state& state, std::string name, Body&& body) {
 template <class Executor, class T>
 join_handle<T> spawn(const Executor& ex, std::string name,
                      boost::asio::awaitable<T, boost::asio::any_io_executor> body) {
-  return detail::start_task<T>(detail::state_of(ex, "moonpool::sim::spawn"), std::move(name),
+  auto& state = detail::state_of(ex, "moonpool::sim::spawn");
+  return detail::start_task<T>(state, detail::task_of(ex, state), std::move(name),
                                std::move(body));
 }
 
@@ -271,7 +289,8 @@ template <class Executor, class F>
   requires std::is_invocable_v<F>
 auto spawn(const Executor& ex, std::string name, F&& make_body) {
   using T = typename std::invoke_result_t<F>::value_type;
-  return detail::start_task<T>(detail::state_of(ex, "moonpool::sim::spawn"), std::move(name),
+  auto& state = detail::state_of(ex, "moonpool::sim::spawn");
+  return detail::start_task<T>(state, detail::task_of(ex, state), std::move(name),
                                std::forward<F>(make_body));
 }
 

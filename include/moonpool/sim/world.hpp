@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "moonpool/sim/executor.hpp"
@@ -26,6 +27,9 @@
 #include "moonpool/sim/world_options.hpp"
 
 namespace moonpool::sim {
+
+class host;
+struct network_config;
 
 class world {
  public:
@@ -73,6 +77,30 @@ class world {
   join_handle<T> spawn(std::string name, boost::asio::awaitable<T> body) {
     return sim::spawn(get_executor(), std::move(name), std::move(body));
   }
+
+  // --- the simulated network (src/sim/net) --------------------------------------
+  // Adds a host with its own address and executor. Throws
+  // std::invalid_argument for a malformed or duplicate address.
+  host add_host(std::string_view address);
+  // Replaces the network configuration (validated: throws
+  // std::invalid_argument naming a bad field). Applies to what happens next.
+  void set_network_config(const network_config& config);
+  [[nodiscard]] const network_config& current_network_config();
+  // Blocks traffic from `from` to `to` (one direction) for `duration`, or
+  // until healed when duration is nanoseconds::max().
+  void partition(const host& from, const host& to,
+                 std::chrono::nanoseconds duration = std::chrono::nanoseconds::max());
+  // Blocks both directions between `a` and `b`.
+  void partition_both_ways(const host& a, const host& b,
+                           std::chrono::nanoseconds duration = std::chrono::nanoseconds::max());
+  // Blocks everything to and from `h`.
+  void isolate(const host& h,
+               std::chrono::nanoseconds duration = std::chrono::nanoseconds::max());
+  // Heals both directions between `a` and `b`, and any isolation of either.
+  void heal(const host& a, const host& b);
+  void heal_all();
+  // Resets every connection of `h` and closes its listeners (a crash).
+  void abort_connections(const host& h);
 
   // For I/O object implementers.
   [[nodiscard]] detail::world_state& state() noexcept { return *state_; }

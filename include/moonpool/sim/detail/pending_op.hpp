@@ -26,15 +26,19 @@ class pending_op : public parked_op {
   virtual void complete(Args... args) = 0;
 };
 
-template <class Handler, class IoExecutor, class... Args>
-class pending_op_impl final : public pending_op<Args...> {
+// A completion handler plus outstanding work on its associated executor
+// (by default the I/O object's), until post() hands it over.
+template <class Handler, class IoExecutor>
+class handler_holder {
  public:
-  pending_op_impl(Handler&& handler, const IoExecutor& io_executor)
+  handler_holder(Handler&& handler, const IoExecutor& io_executor)
       : handler_(std::move(handler)),
         work_(boost::asio::prefer(boost::asio::get_associated_executor(handler_, io_executor),
                                   boost::asio::execution::outstanding_work.tracked)) {}
 
-  void complete(Args... args) override {
+  // Posts the handler with `args` to its executor. Call at most once.
+  template <class... Args>
+  void post(Args... args) {
     auto slot = boost::asio::get_associated_cancellation_slot(handler_);
     boost::asio::post(work_, [handler = std::move(handler_), slot,
                               arguments = std::make_tuple(std::move(args)...)]() mutable {
@@ -58,6 +62,23 @@ class pending_op_impl final : public pending_op<Args...> {
   Handler handler_;
   work_executor work_;
 };
+
+// Implements `Base` (pending_op<Args...> or an interface derived from it, such
+// as a read that also knows its buffers) by posting a held handler.
+template <class Base, class Handler, class IoExecutor, class... Args>
+class basic_pending_op : public Base {
+ public:
+  basic_pending_op(Handler&& handler, const IoExecutor& io_executor)
+      : holder_(std::move(handler), io_executor) {}
+
+  void complete(Args... args) override { holder_.post(std::move(args)...); }
+
+ private:
+  handler_holder<Handler, IoExecutor> holder_;
+};
+
+template <class Handler, class IoExecutor, class... Args>
+using pending_op_impl = basic_pending_op<pending_op<Args...>, Handler, IoExecutor, Args...>;
 
 // Parks `handler` in `state` and returns the op id.
 template <class... Args, class Handler, class IoExecutor>

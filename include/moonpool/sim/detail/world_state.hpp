@@ -11,6 +11,7 @@
 // the world destroys every frame.
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -30,6 +31,7 @@
 namespace moonpool::sim::detail {
 
 class world_state;
+struct host_record;
 
 // One task: a named coroutine started by sim::spawn, or task 0 ("main") for
 // everything posted to the world's own executor.
@@ -43,6 +45,19 @@ struct task_record {
   std::int64_t outstanding_work = 0;
   std::uint64_t drain_epoch = 0;
   std::uint64_t drain_polls = 0;
+  // The simulated host this task runs on; null for world-level tasks.
+  host_record* host = nullptr;
+};
+
+// One simulated machine: an address, a root task, and a drifting clock.
+struct host_record {
+  std::uint64_t id = 0;
+  boost::asio::ip::address address;
+  task_record* root = nullptr;
+  // The host's own reading of time: never behind the world's, never more
+  // than the configured drift ahead, never decreasing.
+  std::chrono::nanoseconds clock_reading{0};
+  std::uint16_t next_ephemeral_port = 49152;
 };
 
 // An operation waiting for something other than time (data, a join, ...).
@@ -103,11 +118,20 @@ class world_state {
   std::uint64_t park(std::unique_ptr<parked_op> op);
   // Takes a parked op back; null when it was already completed or cancelled.
   std::unique_ptr<parked_op> unpark(std::uint64_t op_id);
+  // The parked op with this id, left in place; null when gone.
+  parked_op* find_parked(std::uint64_t op_id) noexcept;
   [[nodiscard]] std::size_t parked_count() const noexcept { return parked_.size(); }
 
   // --- tasks ----------------------------------------------------------------
   task_record& root_task() noexcept { return tasks_.front(); }
   task_record& new_task(std::string name, const task_record* parent);
+
+  // --- hosts -------------------------------------------------------------------
+  // Adds a host; throws std::invalid_argument if the address is taken.
+  host_record& add_host(const boost::asio::ip::address& address);
+  // The host with this address, or null.
+  host_record* find_host(const boost::asio::ip::address& address) noexcept;
+  [[nodiscard]] const std::deque<host_record>& hosts() const noexcept { return hosts_; }
   [[nodiscard]] task_record* current_task() const noexcept { return current_task_; }
   void work_started(task_record* task) noexcept {
     ++task->outstanding_work;
@@ -184,6 +208,7 @@ class world_state {
   // Declared before anything holding handlers: executors inside handlers
   // update task records when they are destroyed.
   std::deque<task_record> tasks_;
+  std::deque<host_record> hosts_;
   std::int64_t outstanding_work_ = 0;
   task_record* current_task_ = nullptr;
 

@@ -1,0 +1,218 @@
+#pragma once
+// The simulated TCP network of one world. Sockets and acceptors are thin
+// handles; everything they do lands here.
+//
+// Where a byte goes: socket::async_write_some parks a write op and calls
+// network::submit_write. pump() copies the op's bytes into the sending
+// flow's send buffer (bounded: backpressure), then transmits them as a chunk
+// when the receiver has window, scheduling a delivery event after a sampled
+// latency. The delivery appends the chunk to the flow's receive buffer and
+// serve_reads() hands it to parked read ops in FIFO order.
+
+#include <array>
+#include <boost/asio/execution_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "moonpool/sim/detail/pending_op.hpp"
+#include "moonpool/sim/detail/world_state.hpp"
+#include "moonpool/sim/net/detail/byte_queue.hpp"
+#include "moonpool/sim/net/network_config.hpp"
+
+namespace moonpool::sim::detail::net {
+
+using boost::system::error_code;
+using endpoint = boost::asio::ip::tcp::endpoint;
+using std::chrono::nanoseconds;
+
+struct connection;
+
+// --- operations, as the network sees them -----------------------------------
+struct read_op_base : pending_op<error_code, std::size_t> {
+  [[nodiscard]] virtual std::size_t capacity() const = 0;
+  // Moves up to `count` bytes from `source` into the op's buffers.
+  virtual std::size_t fill(byte_queue& source, std::size_t count) = 0;
+};
+
+struct write_op_base : pending_op<error_code, std::size_t> {
+  [[nodiscard]] virtual std::size_t capacity() const = 0;
+  // The first `count` bytes of the op's buffers.
+  [[nodiscard]] virtual std::string bytes(std::size_t count) const = 0;
+};
+
+using connect_op_base = pending_op<error_code>;
+
+struct accept_op_base : parked_op {
+  // Completes with a socket attached to `conn` (or an empty one on error).
+  virtual void complete(error_code ec, std::shared_ptr<connection> conn) = 0;
+};
+
+// --- state ---------------------------------------------------------------------
+// One end of a connection. Side 0 connected, side 1 was accepted.
+struct end_state {
+  host_record* host = nullptr;
+  endpoint local;
+  endpoint remote;
+  bool established = false;
+  bool closed = false;  // closed by its socket: further calls fail with bad_descriptor
+  bool reset = false;   // reset (RST, crash, explicit random close)
+  bool send_shutdown = false;
+  bool receive_shutdown = false;
+  std::deque<std::uint64_t> reads;   // parked op ids, FIFO
+  std::deque<std::uint64_t> writes;  // parked op ids, FIFO
+  nanoseconds read_clogged_until{0};
+  std::optional<std::uint64_t> connect_op;
+  std::optional<std::uint64_t> connect_event;
+};
+
+// Bytes travelling from ends[i] to ends[1 - i].
+struct flow {
+  byte_queue send_buffer;     // written by the sender, not yet transmitted
+  std::size_t in_flight = 0;  // transmitted, not yet delivered
+  byte_queue receive_buffer;  // delivered, not yet read
+  bool fin_sent = false;
+  bool fin_arrived = false;
+  nanoseconds last_arrival{0};  // deliveries never overtake each other
+  nanoseconds clogged_until{0};
+};
+
+struct connection {
+  std::uint64_t id = 0;
+  std::array<end_state, 2> ends;
+  std::array<flow, 2> flows;
+  bool stable = false;      // exempt from chaos (not from latency or partitions)
+  bool black_hole = false;  // half-open: nothing gets through any more, silently
+};
+
+struct listener {
+  host_record* host = nullptr;
+  endpoint local;
+  bool open = true;
+  std::deque<std::shared_ptr<connection>> backlog;
+  std::deque<std::uint64_t> accepts;
+};
+
+struct partition_rule {
+  enum class kind : std::uint8_t { pair, send_block, receive_block };
+  kind what;
+  std::uint64_t from_host;  // pair, send_block
+  std::uint64_t to_host;    // pair, receive_block
+  nanoseconds until;        // nanoseconds::max(): until healed
+};
+
+class network {
+ public:
+  explicit network(world_state& state) : state_(state) {}
+
+  [[nodiscard]] world_state& state() noexcept { return state_; }
+  [[nodiscard]] const network_config& config() const noexcept { return config_; }
+  void set_config(const network_config& config);
+
+  // --- sockets -------------------------------------------------------------------
+  std::shared_ptr<connection> new_client_connection(host_record& host);
+  void submit_connect(const std::shared_ptr<connection>& conn, const endpoint& target,
+                      std::uint64_t op_id);
+  void submit_read(const std::shared_ptr<connection>& conn, int side, std::uint64_t op_id);
+  void submit_write(const std::shared_ptr<connection>& conn, int side, std::uint64_t op_id);
+  void cancel_end(const std::shared_ptr<connection>& conn, int side);
+  void close_end(const std::shared_ptr<connection>& conn, int side);
+  void shutdown_end(const std::shared_ptr<connection>& conn, int side, bool send, bool receive);
+  [[nodiscard]] std::size_t available(const connection& conn, int side) const;
+
+  // --- listeners -------------------------------------------------------------------
+  std::shared_ptr<listener> listen(host_record& host, endpoint local, error_code& ec);
+  void submit_accept(const std::shared_ptr<listener>& l, std::uint64_t op_id);
+  void cancel_accepts(listener& l);
+  void close_listener(const std::shared_ptr<listener>& l);
+
+  // --- faults driven from outside ------------------------------------------------
+  void partition(host_record& from, host_record& to, nanoseconds duration);
+  void isolate(host_record& host, nanoseconds duration);
+  void heal(host_record& a, host_record& b);
+  void heal_all();
+  [[nodiscard]] bool blocked(const host_record& from, const host_record& to);
+  // Resets every connection of `host` (a crash) and closes its listeners.
+  void abort_host(host_record& host);
+  [[nodiscard]] std::size_t connection_count() const noexcept { return connections_.size(); }
+
+ private:
+  void pump(const std::shared_ptr<connection>& conn, int side);
+  bool accept_writes(const std::shared_ptr<connection>& conn, int side);
+  bool transmit(const std::shared_ptr<connection>& conn, int side);
+  void send_fin(const std::shared_ptr<connection>& conn, int side);
+  void deliver(const std::shared_ptr<connection>& conn, int side, std::string bytes);
+  void serve_reads(const std::shared_ptr<connection>& conn, int side);
+  void serve_accepts(listener& l);
+  void syn_arrives(const std::shared_ptr<connection>& conn, endpoint target, int attempt,
+                   nanoseconds started);
+  void finish_connect(const std::shared_ptr<connection>& conn, error_code ec, nanoseconds after);
+  void reset_end(const std::shared_ptr<connection>& conn, int side);
+  void reset_connection(const std::shared_ptr<connection>& conn, int side, bool notify_peer);
+  void fail_ops(std::deque<std::uint64_t>& ops, error_code ec);
+  void forget_if_done(const std::shared_ptr<connection>& conn);
+  void resume_all();
+  void schedule_heal(nanoseconds until);
+
+  // Faults.
+  nanoseconds pair_latency(const host_record& from, const host_record& to);
+  nanoseconds one_way_latency(const host_record& from, const host_record& to);
+  bool roll_random_close(const std::shared_ptr<connection>& conn, int side);
+  void roll_write_clog(const std::shared_ptr<connection>& conn, int side);
+  void roll_read_clog(const std::shared_ptr<connection>& conn, int side);
+  void roll_random_partition();
+  void maybe_flip_bits(const connection& conn, int side, std::string& bytes);
+
+  void trace(trace_kind kind, std::uint64_t a, std::uint64_t b, std::uint64_t c,
+             std::uint64_t d = 0);
+
+  world_state& state_;
+  network_config config_;
+  std::uint64_t next_connection_id_ = 1;
+  // Ordered containers only: the network iterates them to decide things.
+  std::map<std::uint64_t, std::shared_ptr<connection>> connections_;
+  std::map<std::pair<std::vector<unsigned char>, unsigned short>, std::shared_ptr<listener>>
+      listeners_;
+  std::vector<partition_rule> partitions_;
+  std::map<std::pair<std::uint64_t, std::uint64_t>, nanoseconds> pair_latency_;
+  std::optional<nanoseconds> last_bit_flip_;
+  std::optional<nanoseconds> last_random_close_;
+};
+
+// The network of a world, created on first use. Lives as an Asio service of
+// the world's io_context so that the runtime layer need not know about it.
+network& network_of(world_state& state);
+
+// Trace kinds of the network (trace.hpp reserves 100-199).
+namespace kinds {
+inline constexpr auto connect = static_cast<trace_kind>(100);         // conn, from, to, port
+inline constexpr auto syn_arrived = static_cast<trace_kind>(101);     // conn, attempt
+inline constexpr auto established = static_cast<trace_kind>(102);     // conn, error
+inline constexpr auto transmit = static_cast<trace_kind>(103);        // conn, side, bytes, arrival
+inline constexpr auto delivered = static_cast<trace_kind>(104);       // conn, side, bytes
+inline constexpr auto fin = static_cast<trace_kind>(105);             // conn, side
+inline constexpr auto reset = static_cast<trace_kind>(106);           // conn, side
+inline constexpr auto closed = static_cast<trace_kind>(107);          // conn, side
+inline constexpr auto accepted = static_cast<trace_kind>(108);        // conn
+inline constexpr auto partial_write = static_cast<trace_kind>(120);   // conn, side, asked, taken
+inline constexpr auto partial_read = static_cast<trace_kind>(121);    // conn, side, ready, given
+inline constexpr auto write_clog = static_cast<trace_kind>(122);      // conn, side, until
+inline constexpr auto read_clog = static_cast<trace_kind>(123);       // conn, side, until
+inline constexpr auto partitioned = static_cast<trace_kind>(124);     // from, to, until
+inline constexpr auto healed = static_cast<trace_kind>(125);          // rules left
+inline constexpr auto bit_flip = static_cast<trace_kind>(126);        // conn, side, bits
+inline constexpr auto random_close = static_cast<trace_kind>(127);    // conn, side, explicit
+inline constexpr auto connect_refused = static_cast<trace_kind>(128); // conn (fault)
+inline constexpr auto connect_hang = static_cast<trace_kind>(129);    // conn (fault)
+inline constexpr auto handshake_delay = static_cast<trace_kind>(130); // conn, delay
+inline constexpr auto host_aborted = static_cast<trace_kind>(131);    // host, connections
+}  // namespace kinds
+
+}  // namespace moonpool::sim::detail::net
