@@ -51,6 +51,9 @@ world_state::world_state(std::uint64_t seed, const world_options& options)
 world_state::~world_state() { close(); }
 
 void world_state::close() {
+  if (closing_) {
+    return;
+  }
   closing_ = true;
   // Destroying a handler may destroy a frame, whose I/O objects then try to
   // cancel or post other operations; repeat until nothing is left.
@@ -146,6 +149,7 @@ std::optional<std::chrono::nanoseconds> world_state::next_event_time() {
 
 std::uint64_t world_state::park(std::unique_ptr<parked_op> op) {
   const std::uint64_t id = next_op_id_++;
+  op->owner = current_task_ != nullptr ? current_task_ : &root_task();
   if (!closing_) {
     parked_.emplace(id, std::move(op));
   }
@@ -165,6 +169,41 @@ std::unique_ptr<parked_op> world_state::unpark(std::uint64_t op_id) {
 parked_op* world_state::find_parked(std::uint64_t op_id) noexcept {
   auto it = parked_.find(op_id);
   return it == parked_.end() ? nullptr : it->second.get();
+}
+
+std::size_t world_state::destroy_host_work(const host_record& host) {
+  if (current_task_ != nullptr && current_task_->host == &host) {
+    throw std::logic_error("a host's tasks cannot be destroyed from one of its own tasks (host " +
+                           host.address.to_string() + ")");
+  }
+  std::size_t destroyed = 0;
+  // Destroying a frame can post or park more work for the same host (its
+  // timers and sockets cancel their operations); repeat until none is left.
+  for (;;) {
+    std::vector<callback> doomed_handlers;
+    std::vector<ready_handler> kept;
+    for (ready_handler& r : ready_) {
+      if (r.task->host == &host) {
+        doomed_handlers.push_back(std::move(r.handler));
+      } else {
+        kept.push_back(std::move(r));
+      }
+    }
+    ready_ = std::move(kept);
+    std::vector<std::unique_ptr<parked_op>> doomed_ops;
+    for (auto it = parked_.begin(); it != parked_.end();) {
+      if (it->second->owner != nullptr && it->second->owner->host == &host) {
+        doomed_ops.push_back(std::move(it->second));
+        it = parked_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (doomed_handlers.empty() && doomed_ops.empty()) {
+      return destroyed;
+    }
+    destroyed += doomed_handlers.size() + doomed_ops.size();
+  }
 }
 
 task_record& world_state::new_task(std::string name, const task_record* parent) {
@@ -207,6 +246,9 @@ void world_state::trace(trace_kind kind, std::array<std::uint64_t, 4> fields,
 }
 
 void world_state::poll_asio_context() {
+  if (closing_) {
+    return;
+  }
   // Handlers that Asio services complete (Beast's internal timers, channel
   // operations) are delivered through the io_context; poll it without ever
   // blocking so that no real time passes inside the simulation.

@@ -63,6 +63,9 @@ struct host_record {
 // An operation waiting for something other than time (data, a join, ...).
 struct parked_op {
   virtual ~parked_op() = default;
+  // The task that started the operation (set by park()); killing a host's
+  // tasks destroys the operations they own.
+  task_record* owner = nullptr;
 };
 
 // Marks an execution context as a world's and leads back to the world. Asio's
@@ -104,6 +107,7 @@ class world_state {
   // --- the ready set -----------------------------------------------------
   void post(task_record* task, callback handler);
   [[nodiscard]] std::size_t ready_count() const noexcept { return ready_.size(); }
+  [[nodiscard]] std::int64_t outstanding_work() const noexcept { return outstanding_work_; }
 
   // --- the event queue ---------------------------------------------------
   // Schedules `action` at absolute simulated time `at` (clamped to now: time
@@ -158,6 +162,37 @@ class world_state {
   void run();
   // Drives until simulated time reaches `until` or nothing is left to do.
   void run_until(std::chrono::nanoseconds until);
+  // Drives until `done()` holds (checked after every batch of handlers and
+  // every event). Returns false when the next event lies beyond `deadline`
+  // (time is then set to the deadline) or nothing is left to do; throws
+  // deadlock_error when nothing is left but work is outstanding.
+  template <class Predicate>
+  bool run_until(Predicate&& done, std::chrono::nanoseconds deadline) {
+    for (;;) {
+      drain();
+      if (done()) {
+        return true;
+      }
+      const auto next = next_event_time();
+      if (!next) {
+        if (outstanding_work_ > 0) {
+          throw_deadlock();
+        }
+        return false;
+      }
+      if (*next > deadline) {
+        now_ = std::max(now_, deadline);
+        return false;
+      }
+      step_event();
+    }
+  }
+
+  // Destroys, without running them, every ready handler and parked
+  // operation owned by a task of `host`: the coroutine frames of a crashed
+  // process. Returns how many were destroyed. Must not be called from one of
+  // that host's own tasks.
+  std::size_t destroy_host_work(const host_record& host);
 
   [[nodiscard]] std::chrono::nanoseconds now() const noexcept { return now_; }
   [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
@@ -170,6 +205,12 @@ class world_state {
 
   // The world whose loop is running on this thread, or null.
   static world_state* current() noexcept;
+
+  // Destroys every pending handler, operation and coroutine frame without
+  // running them, and the Asio services. The state itself stays valid (and
+  // closing()), so I/O objects destroyed afterwards see a closed world.
+  // Idempotent; the destructor calls it.
+  void close();
 
  private:
   struct ready_handler {
@@ -194,7 +235,6 @@ class world_state {
   std::optional<std::chrono::nanoseconds> next_event_time();
   void compact_event_heap();
   void poll_asio_context();
-  void close();
   [[noreturn]] void throw_deadlock() const;
   [[noreturn]] void throw_livelock() const;
 

@@ -1,0 +1,53 @@
+#pragma once
+// The outcome of a simulation run: per-seed results, the assertion table and
+// how the run stopped. Rendered as a text table (stderr) and as the JSON of
+// DESIGN.md section 4.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace moonpool::sim {
+
+struct seed_result {
+  std::uint64_t seed = 0;
+  bool ok = true;
+  std::string error;  // empty when ok
+  std::uint64_t events = 0;
+  std::chrono::nanoseconds sim_time{0};
+  std::chrono::nanoseconds wall{0};
+  std::string trace_hash;
+};
+
+struct assertion_row {
+  std::string name;
+  std::string kind;  // always, sometimes, reachable, unreachable, ...
+  std::uint64_t pass = 0;
+  std::uint64_t fail = 0;
+  std::string status;  // pass, fail or miss
+};
+
+struct SimulationReport {
+  std::string name;
+  std::uint64_t iterations = 0;
+  std::uint64_t passed = 0;
+  std::uint64_t failed = 0;
+  std::vector<std::uint64_t> failing_seeds;
+  std::vector<seed_result> seeds;
+  std::vector<assertion_row> assertions;
+  // until-stable: the cap was reached before coverage settled.
+  bool convergence_timeout = false;
+  // Why the run stopped: "seeds", "iterations", "time_limit", "until_stable",
+  // "until_stable_cap".
+  std::string stop_reason;
+  // The novelty signal until-stable watched ("assertions").
+  std::string coverage_signal;
+  std::chrono::nanoseconds wall{0};
+
+  [[nodiscard]] bool ok() const noexcept { return failed == 0; }
+  [[nodiscard]] std::string to_json() const;
+  [[nodiscard]] std::string to_text() const;
+};
+
+}  // namespace moonpool::sim

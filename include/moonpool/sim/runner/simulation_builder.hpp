@@ -1,0 +1,137 @@
+#pragma once
+// Describes a simulation: processes, workloads, chaos, invariants and how
+// many seeds to run. run_main (run_main.hpp) gives it the standard command
+// line; run() runs it directly.
+//
+//   auto sim = moonpool::sim::SimulationBuilder{}
+//       .processes(3, [] { return std::make_unique<KvServer>(); })
+//       .workload(std::make_unique<KvClient>())
+//       .chaos_duration(std::chrono::seconds(30))
+//       .enable_chaos({moonpool::sim::chaos::network(moonpool::sim::chaos_mode::swarm)});
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "moonpool/sim/net/network_config.hpp"
+#include "moonpool/sim/runner/chaos.hpp"
+#include "moonpool/sim/runner/process.hpp"
+#include "moonpool/sim/runner/report.hpp"
+#include "moonpool/sim/runner/shared_state.hpp"
+#include "moonpool/sim/runner/timeline.hpp"
+
+namespace moonpool::sim {
+
+// A datacenter -> zone -> machine -> process topology.
+struct locality {
+  std::size_t datacenters = 1;
+  std::size_t zones_per_datacenter = 1;
+  std::size_t machines_per_zone = 1;
+  std::size_t processes_per_machine = 1;
+};
+
+// What an invariant sees after every simulation step.
+struct invariant_view {
+  std::chrono::nanoseconds now{0};
+  const shared_state& state;
+  const sim::timeline& timeline;
+};
+
+// How a run chooses its seeds and when it stops.
+struct run_options {
+  std::vector<std::uint64_t> seeds;       // explicit seeds, run first, in order
+  std::optional<std::uint64_t> iterations;  // seeds derived from base_seed
+  std::optional<std::chrono::nanoseconds> time_limit;  // wall clock
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> until_stable;  // plateau, cap
+  std::uint64_t base_seed = 0x6D6F6F6E706F6F6CULL;
+  std::uint64_t shard_index = 0;
+  std::uint64_t shard_count = 1;
+  bool record_trace = false;
+  // Called after each seed (progress display, trace files).
+  std::function<void(const seed_result&, const struct iteration_trace&)> on_seed;
+};
+
+// The trace of one seed, when run_options::record_trace is set.
+struct iteration_trace {
+  std::vector<std::string> json_lines;
+};
+
+class SimulationBuilder {
+ public:
+  using process_factory = std::function<std::unique_ptr<Process>()>;
+  using workload_factory = std::function<std::unique_ptr<Workload>()>;
+  using invariant_check = std::function<void(const invariant_view&)>;
+
+  SimulationBuilder& name(std::string value);
+  // `count` processes from one factory, at 10.0.1.1, 10.0.1.2, ...
+  SimulationBuilder& processes(std::size_t count, process_factory factory);
+  // processes laid out as datacenters, zones and machines.
+  SimulationBuilder& cluster(locality layout, process_factory factory);
+  // Tag values given to the processes round-robin (process i gets
+  // values[i % size]).
+  SimulationBuilder& tags(std::string key, std::vector<std::string> values);
+  // A workload instance reused by every iteration: it must reset its own
+  // state in setup(), or a seed replayed alone may behave differently.
+  SimulationBuilder& workload(std::unique_ptr<Workload> instance);
+  // A workload built afresh for every iteration (preferred).
+  SimulationBuilder& workload(workload_factory factory);
+  SimulationBuilder& chaos_duration(std::chrono::nanoseconds duration);
+  SimulationBuilder& enable_chaos(std::initializer_list<chaos_surface> surfaces);
+  // The network configuration when network chaos is off (default:
+  // network_config{}, realistic latencies and no faults).
+  SimulationBuilder& network(network_config config);
+  // Runs after every simulation step; throwing fails the seed.
+  SimulationBuilder& invariant(std::string name, invariant_check check);
+  // Simulated time allowed for each of setup, run and check.
+  SimulationBuilder& phase_time_limit(std::chrono::nanoseconds limit);
+  // Simulated time allowed, after check, for the processes to stop and the
+  // world to fall quiet.
+  SimulationBuilder& settle_time_limit(std::chrono::nanoseconds limit);
+  // Default number of seeds when the command line names none.
+  SimulationBuilder& iterations(std::uint64_t count);
+
+  // Runs the simulation.
+  [[nodiscard]] SimulationReport run(const run_options& options) const;
+  // Runs one seed.
+  [[nodiscard]] seed_result run_seed(std::uint64_t seed, iteration_trace* trace = nullptr) const;
+
+  [[nodiscard]] std::uint64_t default_iterations() const noexcept { return iterations_; }
+  [[nodiscard]] const std::string& simulation_name() const noexcept { return name_; }
+
+ private:
+  friend class iteration_runner;
+
+  struct process_group {
+    std::string name;
+    process_factory factory;
+    std::size_t count = 1;
+    std::optional<locality> layout;
+  };
+  struct workload_entry {
+    std::shared_ptr<Workload> shared_instance;
+    workload_factory factory;
+  };
+  struct named_invariant {
+    std::string name;
+    invariant_check check;
+  };
+
+  std::string name_ = "simulation";
+  std::vector<process_group> groups_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> tags_;
+  std::vector<workload_entry> workloads_;
+  std::chrono::nanoseconds chaos_duration_{0};
+  std::vector<chaos_surface> chaos_;
+  network_config network_{};
+  std::vector<named_invariant> invariants_;
+  std::chrono::nanoseconds phase_time_limit_ = std::chrono::hours(1);
+  std::chrono::nanoseconds settle_time_limit_ = std::chrono::minutes(5);
+  std::uint64_t iterations_ = 100;
+};
+
+}  // namespace moonpool::sim

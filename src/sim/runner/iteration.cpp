@@ -1,0 +1,594 @@
+// One iteration of a simulation: one seed, one world.
+//
+// Phases: boot the processes; run every workload's setup; run every
+// workload's run() while chaos (network faults, attrition) is live for
+// chaos_duration; end chaos (heal, quiet network); run every check() with
+// the processes alive; ask the processes to shut down; and require the world
+// to fall quiet within a bounded simulated time. Invariants run after every
+// step. The first failure ends the iteration and is its error.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <deque>
+#include <sstream>
+
+#include "moonpool/assert.hpp"
+#include "moonpool/sim/chaos/buggify.hpp"
+#include "moonpool/sim/errors.hpp"
+#include "moonpool/sim/net.hpp"
+#include "moonpool/sim/runner/context.hpp"
+#include "moonpool/sim/runner/simulation_builder.hpp"
+#include "moonpool/sim/sleep.hpp"
+#include "moonpool/sim/world.hpp"
+
+namespace moonpool::sim {
+namespace {
+
+namespace asio = boost::asio;
+using std::chrono::nanoseconds;
+
+constexpr auto trace_boot = static_cast<trace_kind>(300);      // process index, boot count
+constexpr auto trace_reboot = static_cast<trace_kind>(301);    // process index, kind
+constexpr auto trace_phase = static_cast<trace_kind>(302);     // phase number
+constexpr auto trace_chaos_end = static_cast<trace_kind>(303);
+
+// Thrown to unwind the iteration once the first failure is recorded.
+struct iteration_failed {};
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+
+network_config quiet(network_config config) {
+  network_config calm;
+  calm.delivery_latency = config.delivery_latency;
+  calm.connect_latency = config.connect_latency;
+  calm.pair_latency_max = config.pair_latency_max;
+  calm.send_buffer_bytes_max = config.send_buffer_bytes_max;
+  calm.receive_buffer_bytes_max = config.receive_buffer_bytes_max;
+  calm.listen_backlog_max = config.listen_backlog_max;
+  calm.connect_timeout = config.connect_timeout;
+  calm.clock_drift_enabled = config.clock_drift_enabled;
+  calm.clock_drift_max = config.clock_drift_max;
+  return calm;
+}
+
+// Swarm: switch whole fault families off, each with probability 1/2, from
+// the configuration stream.
+void apply_network_swarm(network_config& config, random_stream& random) {
+  if (!random.chance(0.5)) {
+    config.partial_read_probability = config.partial_write_probability = 0.0;
+  }
+  if (!random.chance(0.5)) {
+    config.read_clog_probability = config.write_clog_probability = 0.0;
+  }
+  if (!random.chance(0.5)) {
+    config.partition_probability = 0.0;
+  }
+  if (!random.chance(0.5)) {
+    config.bit_flip_probability = 0.0;
+  }
+  if (!random.chance(0.5)) {
+    config.random_close_probability = 0.0;
+  }
+  if (!random.chance(0.5)) {
+    config.connect_failure = connect_failure_mode::none;
+    config.connect_failure_probability = 0.0;
+  }
+  if (!random.chance(0.5)) {
+    config.handshake_delay_probability = 0.0;
+  }
+  config.clock_drift_enabled = random.chance(0.5);
+  if (!random.chance(0.5)) {
+    config.pair_latency_max = nanoseconds(0);
+  }
+}
+
+std::string process_name(std::string_view base, std::size_t index, std::size_t count) {
+  return count == 1 ? std::string(base) : std::string(base) + "-" + std::to_string(index);
+}
+
+}  // namespace
+
+class iteration_runner {
+ public:
+  iteration_runner(const SimulationBuilder& builder, std::uint64_t seed, bool record_trace)
+      : builder_(builder), world_(seed, world_options{.record_trace = record_trace}) {}
+
+  seed_result run(iteration_trace* trace);
+
+ private:
+  struct process_slot {
+    std::size_t actor = 0;
+    SimulationBuilder::process_factory factory;
+    std::optional<host> where;
+    std::unique_ptr<Process> instance;
+    std::unique_ptr<notification> shutdown;
+    std::unique_ptr<Context> context;
+    join_handle<void> task;
+    bool alive = false;
+    std::uint64_t boots = 0;
+    std::uint64_t generation = 0;  // bumped on every death, to drop stale restarts
+  };
+  struct workload_slot {
+    std::size_t actor = 0;
+    std::shared_ptr<Workload> instance;
+    std::optional<host> where;
+    std::unique_ptr<notification> shutdown;
+    std::unique_ptr<Context> context;
+  };
+
+  void configure();
+  void build_topology();
+  void boot(process_slot& p);
+  void kill(process_slot& p);
+  void reboot(process_slot& p, reboot_kind kind);
+  void schedule_restart(process_slot& p, nanoseconds delay);
+  asio::awaitable<void> run_process(process_slot& p, std::uint64_t generation);
+  asio::awaitable<void> attrition(attrition_config config, nanoseconds chaos_end);
+  void run_phase(const char* phase,
+                 asio::awaitable<void> (Workload::*step)(Context&));
+  void end_chaos();
+  void shutdown_and_settle();
+  bool check_invariants();
+  void fail(std::string message);
+  template <class Predicate>
+  bool drive(Predicate&& done, nanoseconds deadline);
+
+  const SimulationBuilder& builder_;
+  world world_;
+  network_config chaos_config_;
+  std::optional<attrition_config> attrition_;
+  std::vector<actor_info> actors_;
+  shared_state state_;
+  timeline timeline_;
+  std::deque<process_slot> processes_;
+  std::deque<workload_slot> workloads_;
+  // Instances of dead processes, kept until the iteration ends: a frame the
+  // kill could not reach (inside an Asio service) must not touch freed memory.
+  std::vector<std::unique_ptr<Process>> dead_instances_;
+  std::vector<std::unique_ptr<Context>> dead_contexts_;
+  std::vector<std::unique_ptr<notification>> dead_notifications_;
+  std::optional<std::string> failure_;
+  bool chaos_live_ = false;
+  bool settling_ = false;
+};
+
+void iteration_runner::fail(std::string message) {
+  if (!failure_) {
+    failure_ = std::move(message);
+  }
+}
+
+bool iteration_runner::check_invariants() {
+  if (failure_) {
+    return true;
+  }
+  const invariant_view view{world_.now(), state_, timeline_};
+  for (const auto& inv : builder_.invariants_) {
+    try {
+      inv.check(view);
+    } catch (...) {
+      fail("invariant '" + inv.name + "' failed at " + std::to_string(world_.now().count()) +
+           " ns: " + describe(std::current_exception()));
+      return true;
+    }
+  }
+  if (assertions::iteration_violations() > 0) {
+    fail("always-assertion violated: " + assertions::first_violation());
+    return true;
+  }
+  return false;
+}
+
+template <class Predicate>
+bool iteration_runner::drive(Predicate&& done, nanoseconds deadline) {
+  const bool finished = world_.state().run_until(
+      [&] { return check_invariants() || done(); }, deadline);
+  if (failure_) {
+    throw iteration_failed{};
+  }
+  return finished;
+}
+
+void iteration_runner::configure() {
+  network_config config = builder_.network_;
+  for (const chaos_surface& surface : builder_.chaos_) {
+    switch (surface.surface) {
+      case chaos_surface::kind::network:
+        config = network_config::random_for_seed(world_.seed());
+        if (surface.mode == chaos_mode::swarm) {
+          apply_network_swarm(config, world_.streams().configuration);
+        }
+        break;
+      case chaos_surface::kind::attrition: {
+        attrition_config a = surface.attrition;
+        a.validate();
+        if (surface.mode == chaos_mode::swarm) {
+          random_stream& random = world_.streams().configuration;
+          if (!random.chance(0.5)) {
+            a.max_dead = 0;
+          }
+          if (!random.chance(0.5)) {
+            a.graceful_weight = 0.0;
+          }
+          if (!random.chance(0.5)) {
+            a.crash_weight = 0.0;
+          }
+          if (!random.chance(0.5)) {
+            a.crash_and_wipe_weight = 0.0;
+          }
+        }
+        attrition_ = a;
+        break;
+      }
+      case chaos_surface::kind::buggify_knobs:
+        break;  // MP_BUGGIFY_KNOB sites are live whenever buggify is
+    }
+  }
+  chaos_config_ = config;
+  world_.set_network_config(config);
+}
+
+void iteration_runner::build_topology() {
+  std::size_t process_index = 0;
+  for (const auto& group : builder_.groups_) {
+    const std::unique_ptr<Process> probe = group.factory();
+    const std::string base(probe->name());
+    for (std::size_t i = 0; i < group.count; ++i, ++process_index) {
+      actor_info info;
+      info.name = process_name(base, i, group.count);
+      info.ip = boost::asio::ip::make_address_v4("10.0.1." + std::to_string(process_index + 1));
+      info.is_process = true;
+      info.client_id = i;
+      if (group.layout) {
+        const locality& l = *group.layout;
+        const std::size_t machine = i / l.processes_per_machine;
+        const std::size_t zone = machine / l.machines_per_zone;
+        const std::size_t dc = zone / l.zones_per_datacenter;
+        info.datacenter = "dc" + std::to_string(dc + 1);
+        info.zone = info.datacenter + "-z" + std::to_string(zone % l.zones_per_datacenter + 1);
+        info.machine = info.zone + "-m" + std::to_string(machine % l.machines_per_zone + 1);
+      }
+      for (const auto& [key, values] : builder_.tags_) {
+        info.tags[key] = values[process_index % values.size()];
+      }
+      actors_.push_back(std::move(info));
+      process_slot slot;
+      slot.actor = actors_.size() - 1;
+      slot.factory = group.factory;
+      processes_.push_back(std::move(slot));
+    }
+  }
+  for (std::size_t j = 0; j < builder_.workloads_.size(); ++j) {
+    const auto& entry = builder_.workloads_[j];
+    workload_slot slot;
+    slot.instance = entry.factory ? std::shared_ptr<Workload>(entry.factory())
+                                  : entry.shared_instance;
+    actor_info info;
+    info.name = std::string(slot.instance->name());
+    info.ip = boost::asio::ip::make_address_v4("10.0.0." + std::to_string(j + 1));
+    info.client_id = j;
+    actors_.push_back(std::move(info));
+    slot.actor = actors_.size() - 1;
+    workloads_.push_back(std::move(slot));
+  }
+  for (process_slot& p : processes_) {
+    p.where = world_.add_host(actors_[p.actor].ip.to_string());
+  }
+  for (workload_slot& w : workloads_) {
+    w.where = world_.add_host(actors_[w.actor].ip.to_string());
+    w.shutdown = std::make_unique<notification>(w.where->get_executor());
+    w.context = std::make_unique<Context>(world_, *w.where, actors_[w.actor], actors_, state_,
+                                          timeline_, *w.shutdown);
+  }
+}
+
+asio::awaitable<void> iteration_runner::run_process(process_slot& p, std::uint64_t generation) {
+  try {
+    co_await p.instance->run(*p.context);
+  } catch (const boost::system::system_error& e) {
+    // Cancelled by a shutdown or reboot: a normal way for a process to end.
+    if (!(e.code() == asio::error::operation_aborted && p.generation == generation &&
+          p.shutdown->notified())) {
+      fail("process '" + actors_[p.actor].name + "' failed: " + e.what());
+    }
+  } catch (...) {
+    fail("process '" + actors_[p.actor].name + "' failed: " + describe(std::current_exception()));
+  }
+}
+
+void iteration_runner::boot(process_slot& p) {
+  p.instance = p.factory();
+  p.shutdown = std::make_unique<notification>(p.where->get_executor());
+  p.context = std::make_unique<Context>(world_, *p.where, actors_[p.actor], actors_, state_,
+                                        timeline_, *p.shutdown);
+  p.alive = true;
+  ++p.boots;
+  world_.state().trace(trace_boot, {p.actor, p.boots, 0, 0});
+  timeline_.emit(world_.now(), "sim", "process_up",
+                 {{"process", actors_[p.actor].name}, {"boot", p.boots}});
+  p.task = spawn(p.where->get_executor(), actors_[p.actor].name,
+                 run_process(p, p.generation));
+}
+
+void iteration_runner::kill(process_slot& p) {
+  ++p.generation;
+  p.alive = false;
+  timeline_.emit(world_.now(), "sim", "process_down", {{"process", actors_[p.actor].name}});
+  world_.abort_connections(*p.where);
+  world_.state().destroy_host_work(p.where->record());
+  dead_instances_.push_back(std::move(p.instance));
+  dead_contexts_.push_back(std::move(p.context));
+  dead_notifications_.push_back(std::move(p.shutdown));
+}
+
+void iteration_runner::schedule_restart(process_slot& p, nanoseconds delay) {
+  const std::uint64_t generation = p.generation;
+  world_.state().schedule_at(world_.now() + delay, trace_kind::event, {p.actor, 0, 3},
+                             [this, &p, generation] {
+                               if (p.generation == generation && !p.alive && !failure_ &&
+                                   !settling_) {
+                                 boot(p);
+                               }
+                             });
+}
+
+void iteration_runner::reboot(process_slot& p, reboot_kind kind) {
+  if (!p.alive) {
+    return;
+  }
+  random_stream& random = world_.random();
+  const attrition_config& config = *attrition_;
+  world_.state().trace(trace_reboot, {p.actor, static_cast<std::uint64_t>(kind), 0, 0});
+  timeline_.emit(world_.now(), "sim", "reboot",
+                 {{"process", actors_[p.actor].name}, {"kind", std::string(to_string(kind))}});
+  if (kind == reboot_kind::graceful) {
+    const auto grace = nanoseconds(
+        random.between(config.grace_min.count(), config.grace_max.count() + 1));
+    const auto recovery = nanoseconds(
+        random.between(config.recovery_min.count(), config.recovery_max.count() + 1));
+    p.alive = false;  // counts as dead from the moment it is asked to stop
+    p.shutdown->notify();
+    p.task.abort();
+    const std::uint64_t generation = p.generation;
+    world_.state().schedule_at(world_.now() + grace, trace_kind::event, {p.actor, 0, 4},
+                               [this, &p, generation, recovery] {
+                                 if (p.generation == generation) {
+                                   kill(p);
+                                   schedule_restart(p, recovery);
+                                 }
+                               });
+    return;
+  }
+  kill(p);
+  // crash_and_wipe also wipes the process's storage; simulated storage is
+  // not built yet, so there is nothing more to wipe.
+  schedule_restart(p, nanoseconds(random.between(config.recovery_min.count(),
+                                                 config.recovery_max.count() + 1)));
+}
+
+asio::awaitable<void> iteration_runner::attrition(attrition_config config, nanoseconds chaos_end) {
+  random_stream& random = world_.random();
+  while (world_.now() < chaos_end) {
+    co_await sleep(nanoseconds(
+        random.between(config.interval_min.count(), config.interval_max.count() + 1)));
+    if (world_.now() >= chaos_end || !chaos_live_) {
+      break;
+    }
+    const double total =
+        config.graceful_weight + config.crash_weight + config.crash_and_wipe_weight;
+    reboot_kind kind = reboot_kind::crash;
+    if (total > 0.0) {
+      const double pick = random.unit() * total;
+      kind = pick < config.graceful_weight ? reboot_kind::graceful
+             : pick < config.graceful_weight + config.crash_weight ? reboot_kind::crash
+                                                                    : reboot_kind::crash_and_wipe;
+    }
+    // Victims: one process, or every process sharing a machine or zone.
+    const process_slot& chosen = processes_[random.below(processes_.size())];
+    const actor_info& victim = actors_[chosen.actor];
+    std::vector<process_slot*> group;
+    for (process_slot& p : processes_) {
+      const actor_info& a = actors_[p.actor];
+      const bool same = config.scope == attrition_scope::process ? &p == &chosen
+                        : config.scope == attrition_scope::machine ? a.machine == victim.machine
+                                                                    : a.zone == victim.zone;
+      if (same && p.alive) {
+        group.push_back(&p);
+      }
+    }
+    std::size_t dead = 0;
+    for (const process_slot& p : processes_) {
+      dead += p.alive ? 0 : 1;
+    }
+    if (group.empty() || dead + group.size() > config.max_dead) {
+      continue;  // would exceed max_dead
+    }
+    for (process_slot* p : group) {
+      reboot(*p, kind);
+    }
+  }
+}
+
+void iteration_runner::run_phase(const char* phase,
+                                 asio::awaitable<void> (Workload::*step)(Context&)) {
+  world_.state().trace(trace_phase, {static_cast<std::uint64_t>(phase[0]), 0, 0, 0});
+  std::vector<join_handle<void>> handles;
+  for (workload_slot& w : workloads_) {
+    handles.push_back(spawn(w.where->get_executor(),
+                            actors_[w.actor].name + "." + phase,
+                            [&w, step]() { return ((*w.instance).*step)(*w.context); }));
+  }
+  const nanoseconds deadline = world_.now() + builder_.phase_time_limit_;
+  auto all_done = [&] {
+    for (const auto& h : handles) {
+      if (!h.done()) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!drive(all_done, deadline)) {
+    std::string running;
+    for (const auto& h : handles) {
+      if (!h.done()) {
+        running += (running.empty() ? "" : ", ") + h.name();
+      }
+    }
+    fail(std::string("phase '") + phase + "' did not finish within " +
+         std::to_string(builder_.phase_time_limit_.count() / 1'000'000'000) +
+         " s of simulated time; still running: " + running);
+    throw iteration_failed{};
+  }
+  for (auto& h : handles) {
+    if (h.status() == join_status::failed) {
+      try {
+        h.get();
+      } catch (...) {
+        fail("workload " + h.name() + " failed: " + describe(std::current_exception()));
+      }
+      throw iteration_failed{};
+    }
+  }
+}
+
+void iteration_runner::end_chaos() {
+  chaos_live_ = false;
+  world_.heal_all();
+  world_.set_network_config(quiet(chaos_config_));
+  world_.state().trace(trace_chaos_end, {0, 0, 0, 0});
+  if (!builder_.chaos_.empty()) {
+    assertions::reachable_hit("phase: chaos ended");
+  }
+}
+
+void iteration_runner::shutdown_and_settle() {
+  settling_ = true;
+  for (process_slot& p : processes_) {
+    if (p.alive) {
+      p.shutdown->notify();
+      p.task.abort();
+    }
+  }
+  for (workload_slot& w : workloads_) {
+    w.shutdown->notify();
+  }
+  const nanoseconds deadline = world_.now() + builder_.settle_time_limit_;
+  auto processes_done = [&] {
+    for (const process_slot& p : processes_) {
+      if (p.task.valid() && !p.task.done()) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!drive(processes_done, deadline)) {
+    std::string running;
+    for (const process_slot& p : processes_) {
+      if (p.task.valid() && !p.task.done()) {
+        running += (running.empty() ? "" : ", ") + actors_[p.actor].name;
+      }
+    }
+    fail("settle: processes still running " +
+         std::to_string(builder_.settle_time_limit_.count() / 1'000'000'000) +
+         " s of simulated time after being asked to shut down: " + running);
+    throw iteration_failed{};
+  }
+  // A process that returned from run() has exited: whatever it left behind
+  // (connection handlers, timers) dies with it.
+  for (process_slot& p : processes_) {
+    if (p.alive) {
+      kill(p);
+    }
+  }
+  // Everything else must now drain by itself: a workload task that keeps
+  // re-arming a timer forever, or waits on something that never comes, fails
+  // the seed.
+  if (drive([] { return false; }, deadline) || world_.pending_events() > 0) {
+    fail("settle: the world did not fall quiet within " +
+         std::to_string(builder_.settle_time_limit_.count() / 1'000'000'000) +
+         " s of simulated time; " + std::to_string(world_.pending_events()) +
+         " events still pending (a task that re-arms a timer forever?)");
+    throw iteration_failed{};
+  }
+}
+
+seed_result iteration_runner::run(iteration_trace* trace) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  seed_result result;
+  result.seed = world_.seed();
+  buggify::iteration_scope buggify_scope(world_.random());
+  assertions::iteration_scope assertion_scope;
+  try {
+    configure();
+    build_topology();
+    for (process_slot& p : processes_) {
+      boot(p);
+    }
+    run_phase("setup", &Workload::setup);
+    chaos_live_ = true;
+    const nanoseconds chaos_end =
+        world_.now() + (builder_.chaos_duration_ > nanoseconds(0) ? builder_.chaos_duration_
+                                                                  : nanoseconds::max() / 2);
+    std::optional<join_handle<void>> attrition_task;
+    if (attrition_ && attrition_->max_dead > 0 && !processes_.empty()) {
+      attrition_task = spawn(world_.get_executor(), "attrition", attrition(*attrition_, chaos_end));
+    }
+    std::optional<std::uint64_t> chaos_end_event;
+    if (builder_.chaos_duration_ > nanoseconds(0)) {
+      chaos_end_event = world_.state().schedule_at(chaos_end, trace_kind::event, {0, 0, 5}, [this] {
+        if (chaos_live_) {
+          end_chaos();
+        }
+      });
+    }
+    run_phase("run", &Workload::run);
+    if (chaos_end_event) {
+      world_.state().cancel_event(*chaos_end_event);
+    }
+    if (attrition_task) {
+      attrition_task->abort();
+    }
+    if (chaos_live_) {
+      end_chaos();
+    }
+    run_phase("check", &Workload::check);
+    shutdown_and_settle();
+    check_invariants();
+  } catch (const iteration_failed&) {
+  } catch (const simulation_error& e) {
+    fail(e.what());
+  } catch (...) {
+    fail(describe(std::current_exception()));
+  }
+  result.ok = !failure_.has_value();
+  result.error = failure_.value_or("");
+  result.events = world_.events_processed();
+  result.sim_time = world_.now();
+  result.trace_hash = world_.trace_hash();
+  result.wall = std::chrono::steady_clock::now() - wall_start;
+  if (trace != nullptr) {
+    for (const trace_record& r : world_.trace()) {
+      trace->json_lines.push_back(to_json_line(r));
+    }
+  }
+  // Destroy every frame now, while the instances and contexts they point
+  // into are still alive.
+  world_.state().close();
+  return result;
+}
+
+seed_result SimulationBuilder::run_seed(std::uint64_t seed, iteration_trace* trace) const {
+  iteration_runner runner(*this, seed, trace != nullptr);
+  return runner.run(trace);
+}
+
+}  // namespace moonpool::sim

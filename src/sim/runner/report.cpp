@@ -1,0 +1,100 @@
+#include "moonpool/sim/runner/report.hpp"
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <sstream>
+
+namespace moonpool::sim {
+namespace {
+
+std::string seconds(std::chrono::nanoseconds d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f s", static_cast<double>(d.count()) / 1e9);
+  return text;
+}
+
+}  // namespace
+
+std::string SimulationReport::to_json() const {
+  boost::json::object root;
+  root["name"] = name;
+  root["iterations"] = iterations;
+  root["passed"] = passed;
+  root["failed"] = failed;
+  boost::json::array failing;
+  for (std::uint64_t seed : failing_seeds) {
+    failing.push_back(seed);
+  }
+  root["failing_seeds"] = std::move(failing);
+  boost::json::array seed_rows;
+  for (const seed_result& s : seeds) {
+    boost::json::object row;
+    row["seed"] = s.seed;
+    row["ok"] = s.ok;
+    row["error"] = s.error;
+    row["events"] = s.events;
+    row["sim_time_ns"] = s.sim_time.count();
+    row["wall_ns"] = s.wall.count();
+    row["trace_hash"] = s.trace_hash;
+    seed_rows.push_back(std::move(row));
+  }
+  root["seeds"] = std::move(seed_rows);
+  boost::json::array assertion_rows;
+  for (const assertion_row& a : assertions) {
+    boost::json::object row;
+    row["name"] = a.name;
+    row["kind"] = a.kind;
+    row["pass"] = a.pass;
+    row["fail"] = a.fail;
+    row["status"] = a.status;
+    assertion_rows.push_back(std::move(row));
+  }
+  root["assertions"] = std::move(assertion_rows);
+  root["convergence_timeout"] = convergence_timeout;
+  root["stop_reason"] = stop_reason;
+  if (!coverage_signal.empty()) {
+    root["coverage_signal"] = coverage_signal;
+  }
+  root["wall_ns"] = wall.count();
+  return boost::json::serialize(root);
+}
+
+std::string SimulationReport::to_text() const {
+  std::ostringstream out;
+  std::chrono::nanoseconds sim_total{0};
+  std::uint64_t events = 0;
+  for (const seed_result& s : seeds) {
+    sim_total += s.sim_time;
+    events += s.events;
+  }
+  out << name << ": " << iterations << " seeds, " << passed << " passed, " << failed
+      << " failed (stopped by " << stop_reason << ")\n";
+  out << "  wall " << seconds(wall) << ", simulated " << seconds(sim_total) << ", " << events
+      << " events\n";
+  if (!coverage_signal.empty()) {
+    out << "  coverage signal: " << coverage_signal
+        << (convergence_timeout ? " (cap reached before it settled)" : " (settled)") << "\n";
+  }
+  std::size_t shown = 0;
+  for (const seed_result& s : seeds) {
+    if (!s.ok && shown++ < 10) {
+      out << "  FAILED seed " << s.seed << " (trace " << s.trace_hash << "): " << s.error << "\n";
+    }
+  }
+  if (failed > shown) {
+    out << "  ... and " << (failed - shown) << " more failing seeds (see --report-json)\n";
+  }
+  if (!assertions.empty()) {
+    out << "  assertions:\n";
+    for (const assertion_row& a : assertions) {
+      char line[96];
+      std::snprintf(line, sizeof line, "    %-5s %-18s pass %-8llu fail %-8llu ", a.status.c_str(),
+                    a.kind.c_str(), static_cast<unsigned long long>(a.pass),
+                    static_cast<unsigned long long>(a.fail));
+      out << line << a.name << "\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace moonpool::sim

@@ -1,0 +1,197 @@
+#include "moonpool/sim/runner/simulation_builder.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "moonpool/assert.hpp"
+
+namespace moonpool::sim {
+
+SimulationBuilder& SimulationBuilder::name(std::string value) {
+  name_ = std::move(value);
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::processes(std::size_t count, process_factory factory) {
+  if (count == 0 || !factory) {
+    throw std::invalid_argument("SimulationBuilder::processes needs a count >= 1 and a factory");
+  }
+  groups_.push_back({"", std::move(factory), count, std::nullopt});
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::cluster(locality layout, process_factory factory) {
+  const std::size_t count = layout.datacenters * layout.zones_per_datacenter *
+                            layout.machines_per_zone * layout.processes_per_machine;
+  if (count == 0 || !factory) {
+    throw std::invalid_argument(
+        "SimulationBuilder::cluster needs every locality level >= 1 and a factory");
+  }
+  groups_.push_back({"", std::move(factory), count, layout});
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::tags(std::string key, std::vector<std::string> values) {
+  if (values.empty()) {
+    throw std::invalid_argument("SimulationBuilder::tags('" + key + "') needs at least one value");
+  }
+  tags_.emplace_back(std::move(key), std::move(values));
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::workload(std::unique_ptr<Workload> instance) {
+  if (!instance) {
+    throw std::invalid_argument("SimulationBuilder::workload got a null workload");
+  }
+  workloads_.push_back({std::shared_ptr<Workload>(std::move(instance)), nullptr});
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::workload(workload_factory factory) {
+  if (!factory) {
+    throw std::invalid_argument("SimulationBuilder::workload got an empty factory");
+  }
+  workloads_.push_back({nullptr, std::move(factory)});
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::chaos_duration(std::chrono::nanoseconds duration) {
+  chaos_duration_ = duration;
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::enable_chaos(std::initializer_list<chaos_surface> surfaces) {
+  for (const chaos_surface& s : surfaces) {
+    if (s.surface == chaos_surface::kind::attrition) {
+      s.attrition.validate();
+    }
+    chaos_.push_back(s);
+  }
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::network(network_config config) {
+  config.validate();
+  network_ = config;
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::invariant(std::string name, invariant_check check) {
+  invariants_.push_back({std::move(name), std::move(check)});
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::phase_time_limit(std::chrono::nanoseconds limit) {
+  phase_time_limit_ = limit;
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::settle_time_limit(std::chrono::nanoseconds limit) {
+  settle_time_limit_ = limit;
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::iterations(std::uint64_t count) {
+  iterations_ = count;
+  return *this;
+}
+
+namespace {
+
+// The i-th seed of a run: a fixed mix of the base seed and the index, so a
+// run, and each shard of it, is reproducible.
+std::uint64_t derived_seed(std::uint64_t base, std::uint64_t index) {
+  return mix64(base ^ mix64(index + 0x9E3779B97F4A7C15ULL));
+}
+
+}  // namespace
+
+SimulationReport SimulationBuilder::run(const run_options& options) const {
+  if (workloads_.empty()) {
+    throw std::invalid_argument(
+        "this simulation has no workload; add one with SimulationBuilder::workload(...)");
+  }
+  if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
+    throw std::invalid_argument("--shard I/N needs 0 <= I < N");
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  assertions::reset_table();
+  SimulationReport report;
+  report.name = name_;
+
+  auto run_one = [&](std::uint64_t seed) {
+    iteration_trace trace;
+    seed_result result = run_seed(seed, options.record_trace ? &trace : nullptr);
+    ++report.iterations;
+    if (result.ok) {
+      ++report.passed;
+    } else {
+      ++report.failed;
+      report.failing_seeds.push_back(seed);
+    }
+    if (options.on_seed) {
+      options.on_seed(result, trace);
+    }
+    report.seeds.push_back(std::move(result));
+  };
+
+  for (std::size_t j = 0; j < options.seeds.size(); ++j) {
+    if (j % options.shard_count == options.shard_index) {
+      run_one(options.seeds[j]);
+    }
+  }
+
+  const bool derive = !options.seeds.empty() ? (options.iterations || options.time_limit ||
+                                                options.until_stable)
+                                             : true;
+  if (derive) {
+    std::uint64_t cap = options.iterations.value_or(iterations_);
+    if (options.until_stable) {
+      cap = options.until_stable->second;
+    }
+    if (options.time_limit && !options.iterations && !options.until_stable) {
+      cap = UINT64_MAX;
+    }
+    std::size_t previous_signal = 0;
+    std::uint64_t plateau = 0;
+    std::uint64_t run_here = 0;
+    report.stop_reason = options.time_limit ? "time_limit" : "iterations";
+    for (std::uint64_t index = 0; index < cap; ++index) {
+      if (index % options.shard_count != options.shard_index) {
+        continue;
+      }
+      if (options.time_limit &&
+          std::chrono::steady_clock::now() - wall_start >= *options.time_limit) {
+        report.stop_reason = "time_limit";
+        break;
+      }
+      run_one(derived_seed(options.base_seed, index));
+      ++run_here;
+      if (options.until_stable) {
+        const std::size_t signal = assertions::sometimes_reached();
+        plateau = (run_here > 1 && signal == previous_signal) ? plateau + 1 : 0;
+        previous_signal = signal;
+        const bool all_seen = assertions::sometimes_total() > 0 &&
+                              assertions::sometimes_reached() == assertions::sometimes_total();
+        if (all_seen && plateau >= options.until_stable->first) {
+          report.stop_reason = "until_stable";
+          break;
+        }
+      }
+    }
+    if (options.until_stable && report.stop_reason != "until_stable") {
+      report.stop_reason = "until_stable_cap";
+      report.convergence_timeout = true;
+    }
+    if (options.until_stable) {
+      report.coverage_signal = "assertions";
+    }
+  } else {
+    report.stop_reason = "seeds";
+  }
+  report.assertions = assertions::table();
+  report.wall = std::chrono::steady_clock::now() - wall_start;
+  return report;
+}
+
+}  // namespace moonpool::sim

@@ -1,0 +1,299 @@
+// The runner: phases, failures, reboots, invariants, seeds and shards.
+
+#include "moonpool/sim/runner/simulation_builder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <set>
+
+#include "moonpool/sim.hpp"
+#include "moonpool/sim/runner.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using moonpool::sim::Context;
+using moonpool::sim::run_options;
+using moonpool::sim::SimulationBuilder;
+
+namespace {
+
+// A workload that sleeps and optionally fails in one of its phases.
+struct scripted_workload : moonpool::sim::Workload {
+  std::string failing_phase;
+  std::string_view name() const override { return "scripted"; }
+  asio::awaitable<void> setup(Context&) override { co_await step("setup"); }
+  asio::awaitable<void> run(Context&) override { co_await step("run"); }
+  asio::awaitable<void> check(Context&) override { co_await step("check"); }
+  asio::awaitable<void> step(const std::string& phase) {
+    co_await moonpool::sim::sleep(1s);
+    if (phase == failing_phase) {
+      throw std::runtime_error(phase + " went wrong");
+    }
+  }
+};
+
+SimulationBuilder scripted(std::string failing_phase) {
+  SimulationBuilder sim;
+  sim.workload([failing_phase] {
+    auto w = std::make_unique<scripted_workload>();
+    w->failing_phase = failing_phase;
+    return w;
+  });
+  return sim;
+}
+
+}  // namespace
+
+TEST(Runner, EveryPhaseRunsAndAFailingCheckFailsTheSeed) {
+  EXPECT_TRUE(scripted("").run_seed(1).ok);
+  for (const char* phase : {"setup", "run", "check"}) {
+    const auto result = scripted(phase).run_seed(1);
+    EXPECT_FALSE(result.ok) << phase;
+    EXPECT_NE(result.error.find(std::string(phase) + " went wrong"), std::string::npos)
+        << result.error;
+  }
+}
+
+namespace {
+
+// Sleeps for a drawn time, so its trace depends on the seed.
+struct random_sleeper : moonpool::sim::Workload {
+  std::string_view name() const override { return "sleeper"; }
+  asio::awaitable<void> run(Context& ctx) override {
+    co_await moonpool::sim::sleep(std::chrono::milliseconds(ctx.random().below(1000)));
+  }
+};
+
+}  // namespace
+
+TEST(Runner, SameSeedSameTraceHashDifferentSeedsDiffer) {
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<random_sleeper>(); });
+  EXPECT_EQ(sim.run_seed(5).trace_hash, sim.run_seed(5).trace_hash);
+  EXPECT_NE(sim.run_seed(5).trace_hash, sim.run_seed(6).trace_hash);
+}
+
+TEST(Runner, ShardsTogetherRunExactlyTheUnshardedSeeds) {
+  auto sim = scripted("");
+  run_options all;
+  all.iterations = 10;
+  std::set<std::uint64_t> unsharded;
+  for (const auto& s : sim.run(all).seeds) {
+    unsharded.insert(s.seed);
+  }
+  std::multiset<std::uint64_t> sharded;
+  for (std::uint64_t i = 0; i < 3; ++i) {
+    run_options shard = all;
+    shard.shard_index = i;
+    shard.shard_count = 3;
+    for (const auto& s : sim.run(shard).seeds) {
+      sharded.insert(s.seed);
+    }
+  }
+  EXPECT_EQ(unsharded.size(), 10u);
+  EXPECT_EQ(std::set<std::uint64_t>(sharded.begin(), sharded.end()), unsharded);
+  EXPECT_EQ(sharded.size(), 10u) << "no seed may run on two shards";
+}
+
+namespace {
+
+// Reaches a rare sometimes-assertion on some seeds only.
+struct coin_workload : moonpool::sim::Workload {
+  std::string_view name() const override { return "coin"; }
+  asio::awaitable<void> run(Context& ctx) override {
+    const auto flip = ctx.random().below(4);
+    MP_SOMETIMES(flip == 0, "rare side");
+    MP_SOMETIMES(flip != 0, "common side");
+    co_return;
+  }
+};
+
+}  // namespace
+
+TEST(Runner, UntilStableStopsEarlyAndSaysWhy) {
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<coin_workload>(); });
+  run_options options;
+  options.until_stable = {{5, 1000}};
+  const auto report = sim.run(options);
+  EXPECT_EQ(report.stop_reason, "until_stable");
+  EXPECT_EQ(report.coverage_signal, "assertions");
+  EXPECT_FALSE(report.convergence_timeout);
+  EXPECT_GE(report.iterations, 6u);
+  EXPECT_LT(report.iterations, 100u);
+}
+
+TEST(Runner, UntilStableReportsTheCapWhenCoverageNeverSettles) {
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<coin_workload>(); });
+  run_options options;
+  options.until_stable = {{50, 8}};
+  const auto report = sim.run(options);
+  EXPECT_EQ(report.iterations, 8u);
+  EXPECT_TRUE(report.convergence_timeout);
+  EXPECT_EQ(report.stop_reason, "until_stable_cap");
+}
+
+namespace {
+
+struct rearming_workload : moonpool::sim::Workload {
+  std::string_view name() const override { return "leaky"; }
+  asio::awaitable<void> run(Context& ctx) override {
+    // Leaves a detached task behind that re-arms a timer forever.
+    moonpool::sim::spawn(ctx.get_executor(), "heartbeat", []() -> asio::awaitable<void> {
+      for (;;) {
+        co_await moonpool::sim::sleep(1s);
+      }
+    }).detach();
+    co_return;
+  }
+};
+
+}  // namespace
+
+TEST(Runner, AWorldThatNeverFallsQuietFailsTheSeed) {
+  SimulationBuilder sim;
+  sim.settle_time_limit(1min).workload([] { return std::make_unique<rearming_workload>(); });
+  const auto result = sim.run_seed(3);
+  EXPECT_FALSE(result.ok);
+  EXPECT_NE(result.error.find("did not fall quiet"), std::string::npos) << result.error;
+}
+
+namespace {
+
+// A counter service: the process counts "ping"s it receives over TCP and
+// publishes how often it booted.
+struct counter_process : moonpool::sim::Process {
+  std::string_view name() const override { return "counter"; }
+  asio::awaitable<void> run(Context& ctx) override {
+    ++ctx.state().get_or_create<int>("boots:" + std::string(ctx.name()));
+    ctx.emit("booted", {{"ip", ctx.my_ip().to_string()}});
+    co_await ctx.async_wait_shutdown(asio::use_awaitable);
+  }
+};
+
+struct idle_workload : moonpool::sim::Workload {
+  std::string_view name() const override { return "idle"; }
+  asio::awaitable<void> run(Context&) override { co_await moonpool::sim::sleep(2min); }
+};
+
+}  // namespace
+
+TEST(Runner, AttritionRebootsProcessesOfEachKindAndRespectsMaxDead) {
+  using moonpool::sim::reboot_kind;
+  for (auto kind : {reboot_kind::graceful, reboot_kind::crash, reboot_kind::crash_and_wipe}) {
+    moonpool::sim::attrition_config attrition;
+    attrition.max_dead = 1;
+    attrition.graceful_weight = kind == reboot_kind::graceful ? 1 : 0;
+    attrition.crash_weight = kind == reboot_kind::crash ? 1 : 0;
+    attrition.crash_and_wipe_weight = kind == reboot_kind::crash_and_wipe ? 1 : 0;
+    std::size_t most_down = 0;
+    std::size_t reboots = 0;
+    std::size_t boots = 0;
+    SimulationBuilder sim;
+    sim.processes(3, [] { return std::make_unique<counter_process>(); })
+        .workload([] { return std::make_unique<idle_workload>(); })
+        .chaos_duration(90s)
+        .enable_chaos({moonpool::sim::chaos::attrition(attrition)})
+        .invariant("processes down", [&](const moonpool::sim::invariant_view& v) {
+          // Boots beyond the first three are restarts; each follows one
+          // process_down, so downs - restarts is how many are down now.
+          if (v.now > 90s) {
+            return;  // the final shutdown stops every process
+          }
+          const std::size_t downs = v.timeline.count("process_down");
+          const std::size_t ups = v.timeline.count("process_up");
+          const std::size_t restarts = ups > 3 ? ups - 3 : 0;
+          most_down = std::max(most_down, downs - std::min(downs, restarts));
+          reboots = v.timeline.count("reboot");
+          boots = ups;
+          for (const auto* e : v.timeline.named("reboot")) {
+            EXPECT_EQ(e->get<std::string>("kind"), std::string(moonpool::sim::to_string(kind)));
+          }
+        });
+    const auto result = sim.run_seed(11);
+    EXPECT_TRUE(result.ok) << result.error;
+    EXPECT_GT(reboots, 2u) << to_string(kind);
+    EXPECT_GT(boots, 3u) << "rebooted processes come back";
+    EXPECT_EQ(most_down, 1u) << "max_dead = 1 allows exactly one process down at a time";
+  }
+}
+
+TEST(Runner, AProcessIsRebuiltFromItsFactoryAtEveryBoot) {
+  int constructed = 0;
+  moonpool::sim::attrition_config attrition;
+  attrition.graceful_weight = 0;
+  SimulationBuilder sim;
+  sim.processes(1, [&] {
+       ++constructed;
+       return std::make_unique<counter_process>();
+     })
+      .workload([] { return std::make_unique<idle_workload>(); })
+      .chaos_duration(90s)
+      .enable_chaos({moonpool::sim::chaos::attrition(attrition)});
+  const auto result = sim.run_seed(4);
+  EXPECT_TRUE(result.ok) << result.error;
+  // One probe for the name, one per boot.
+  EXPECT_GT(constructed, 3);
+}
+
+TEST(Runner, AnInvariantThatThrowsFailsTheSeedWithItsName) {
+  SimulationBuilder sim;
+  sim.processes(2, [] { return std::make_unique<counter_process>(); })
+      .workload([] { return std::make_unique<idle_workload>(); })
+      .invariant("never two boots", [](const moonpool::sim::invariant_view& v) {
+        if (v.timeline.count("booted") > 1) {
+          throw std::runtime_error("saw two boots");
+        }
+      });
+  const auto result = sim.run_seed(1);
+  EXPECT_FALSE(result.ok);
+  EXPECT_NE(result.error.find("invariant 'never two boots'"), std::string::npos) << result.error;
+}
+
+TEST(Runner, ContextKnowsTheTopology) {
+  struct probe : moonpool::sim::Workload {
+    std::string_view name() const override { return "probe"; }
+    asio::awaitable<void> run(Context& ctx) override {
+      EXPECT_EQ(ctx.my_ip().to_string(), "10.0.0.1");
+      const auto ips = ctx.process_ips();
+      EXPECT_EQ(ips.size(), 4u);
+      EXPECT_EQ(ips[0].to_string(), "10.0.1.1");
+      EXPECT_EQ(ctx.peer("counter-3")->to_string(), "10.0.1.4");
+      EXPECT_EQ(ctx.ips_with_tag("role", "leader").size(), 2u);
+      EXPECT_EQ(ctx.everyone()[3].machine, "dc2-z1-m1");
+      co_return;
+    }
+  };
+  SimulationBuilder sim;
+  sim.cluster({.datacenters = 2, .zones_per_datacenter = 1, .machines_per_zone = 1,
+               .processes_per_machine = 2},
+              [] { return std::make_unique<counter_process>(); })
+      .tags("role", {"leader", "follower"})
+      .workload([] { return std::make_unique<probe>(); });
+  const auto result = sim.run_seed(1);
+  EXPECT_TRUE(result.ok) << result.error;
+}
+
+TEST(Runner, AViolatedAlwaysAssertionFailsOnlyItsSeed) {
+  struct sometimes_wrong : moonpool::sim::Workload {
+    std::string_view name() const override { return "w"; }
+    asio::awaitable<void> run(Context& ctx) override {
+      MP_ALWAYS(ctx.random().below(3) != 0, "the draw is not zero");
+      co_return;
+    }
+  };
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<sometimes_wrong>(); });
+  run_options options;
+  options.iterations = 30;
+  const auto report = sim.run(options);
+  EXPECT_GT(report.failed, 0u);
+  EXPECT_GT(report.passed, 0u);
+  ASSERT_EQ(report.assertions.size(), 1u);
+  EXPECT_EQ(report.assertions[0].status, "fail");
+  EXPECT_EQ(report.assertions[0].pass + report.assertions[0].fail, 30u);
+  EXPECT_EQ(report.assertions[0].fail, report.failed);
+}
