@@ -90,3 +90,25 @@ TEST(Timeout, ThrowsTimedOutAndCancelsTheOperation) {
   EXPECT_FALSE(operation_finished);
   EXPECT_EQ(w.now(), 1s);
 }
+
+TEST(Timeout, RethrowsTheOperationsOwnException) {
+  world w{6};
+  std::string caught;
+  asio::co_spawn(
+      w.get_executor(),
+      [&]() -> asio::awaitable<void> {
+        try {
+          co_await moonpool::sim::timeout(1s, []() -> asio::awaitable<void> {
+            co_await moonpool::sim::sleep(10ms);
+            throw std::runtime_error("refused");
+          }());
+        } catch (const std::runtime_error& e) {
+          caught = e.what();
+        }
+      },
+      asio::detached);
+  w.run();
+  EXPECT_EQ(caught, "refused") << "not multiple_exceptions";
+  EXPECT_EQ(w.now(), 10ms);
+  EXPECT_EQ(w.pending_events(), 0u);
+}

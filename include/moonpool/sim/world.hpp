@@ -13,6 +13,7 @@
 // nothing is runnable. A world is driven by one thread, the one that made it.
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -82,6 +83,8 @@ class world {
   // Adds a host with its own address and executor. Throws
   // std::invalid_argument for a malformed or duplicate address.
   host add_host(std::string_view address);
+  // The host with this address; throws std::invalid_argument if none.
+  [[nodiscard]] host host_at(const boost::asio::ip::address& address);
   // Replaces the network configuration (validated: throws
   // std::invalid_argument naming a bad field). Applies to what happens next.
   void set_network_config(const network_config& config);

@@ -21,6 +21,14 @@ host world::add_host(std::string_view address) {
   return host(*state_, state_->add_host(parsed));
 }
 
+host world::host_at(const boost::asio::ip::address& address) {
+  detail::host_record* record = state_->find_host(address);
+  if (record == nullptr) {
+    throw std::invalid_argument("world::host_at: no host has address " + address.to_string());
+  }
+  return host(*state_, *record);
+}
+
 void world::set_network_config(const network_config& config) {
   detail::net::network_of(*state_).set_config(config);
 }

@@ -59,7 +59,7 @@ std::string SimulationReport::to_json() const {
   return boost::json::serialize(root);
 }
 
-std::string SimulationReport::to_text() const {
+std::string SimulationReport::to_text(bool brief) const {
   std::ostringstream out;
   std::chrono::nanoseconds sim_total{0};
   std::uint64_t events = 0;
@@ -84,7 +84,7 @@ std::string SimulationReport::to_text() const {
   if (failed > shown) {
     out << "  ... and " << (failed - shown) << " more failing seeds (see --report-json)\n";
   }
-  if (!assertions.empty()) {
+  if (!brief && !assertions.empty()) {
     out << "  assertions:\n";
     for (const assertion_row& a : assertions) {
       char line[96];

@@ -177,6 +177,16 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
     return exit_usage;
   }
 
+  // Open output files first: a bad path is a usage error, found before any
+  // seed runs.
+  std::ofstream report_file;
+  if (!report_json.empty()) {
+    report_file.open(report_json);
+    if (!report_file) {
+      std::cerr << program << ": cannot write --report-json file '" << report_json << "'\n";
+      return exit_usage;
+    }
+  }
   std::ofstream trace_file;
   if (!trace_path.empty()) {
     trace_file.open(trace_path);
@@ -212,13 +222,11 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
     return exit_usage;
   }
   progress.finish();
-  std::cerr << report.to_text();
-  if (!report_json.empty()) {
-    std::ofstream out(report_json);
-    if (!out || !(out << report.to_json() << "\n")) {
-      std::cerr << program << ": cannot write --report-json file '" << report_json << "'\n";
-      return exit_usage;
-    }
+  std::cerr << report.to_text(/*brief=*/quiet);
+  if (report_file.is_open() && !(report_file << report.to_json() << "\n" << std::flush)) {
+    std::cerr << program << ": could not finish writing --report-json file '" << report_json
+              << "'\n";
+    return exit_usage;
   }
   return report.ok() ? exit_ok : exit_failed;
 }

@@ -47,7 +47,8 @@ struct SimulationReport {
 
   [[nodiscard]] bool ok() const noexcept { return failed == 0; }
   [[nodiscard]] std::string to_json() const;
-  [[nodiscard]] std::string to_text() const;
+  // The summary, failing seeds and (unless brief) the assertion table.
+  [[nodiscard]] std::string to_text(bool brief = false) const;
 };
 
 }  // namespace moonpool::sim
