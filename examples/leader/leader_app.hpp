@@ -113,19 +113,27 @@ struct Node : moonpool::sim::Process {
 };
 
 // The nemesis: cuts one node off from the others now and then.
-struct Nemesis : moonpool::sim::Workload {
+struct Nemesis : moonpool::sim::FaultInjector {
   std::string_view name() const override { return "nemesis"; }
-  asio::awaitable<void> run(moonpool::sim::Context& ctx) override {
-    auto& world = ctx.world();
-    const auto nodes = ctx.process_ips();
-    for (int round = 0; round < 6; ++round) {
-      co_await moonpool::sim::sleep(std::chrono::milliseconds(1000 + ctx.random().below(3000)));
-      if (ctx.random().chance(0.5)) {
-        const auto victim = world.host_at(nodes[ctx.random().below(nodes.size())]);
-        world.isolate(victim, std::chrono::milliseconds(500 + ctx.random().below(2500)));
+  asio::awaitable<void> run(moonpool::sim::FaultContext& faults) override {
+    const auto nodes = faults.process_ips();
+    for (;;) {
+      co_await moonpool::sim::sleep(std::chrono::milliseconds(1000 + faults.random().below(3000)));
+      if (faults.random().chance(0.5)) {
+        faults.isolate(nodes[faults.random().below(nodes.size())],
+                       std::chrono::milliseconds(500 + faults.random().below(2500)));
         MP_REACHABLE("a node was isolated");
       }
     }
+  }
+};
+
+// Lets the cluster run while the nemesis works; the invariant does the
+// checking.
+struct Observer : moonpool::sim::Workload {
+  std::string_view name() const override { return "observer"; }
+  asio::awaitable<void> run(moonpool::sim::Context&) override {
+    co_await moonpool::sim::sleep(std::chrono::seconds(20));
   }
 };
 
@@ -149,7 +157,9 @@ int run(int argc, char** argv, const char* name) {
       .iterations(100)
       .network(moonpool::sim::network_config::fast_local())
       .processes(3, [] { return std::make_unique<Node<Buggy>>(); })
-      .workload([] { return std::make_unique<Nemesis>(); })
+      .workload([] { return std::make_unique<Observer>(); })
+      .chaos_duration(std::chrono::seconds(20))
+      .fault([] { return std::make_unique<Nemesis>(); })
       .invariant("at most one leader per term", no_two_leaders_per_term);
   return moonpool::sim::run_main(argc, argv, sim);
 }

@@ -45,6 +45,30 @@ const network_config& Context::network() const { return world_->current_network_
 random_stream& Context::random() const { return world_->random(); }
 std::chrono::nanoseconds Context::now() const { return world_->now(); }
 
+bool Context::operation_enabled(std::size_t index) const {
+  if (!swarm_operations_) {
+    return true;
+  }
+  const std::uint64_t k = index;
+  const std::uint64_t rotated = (k << 32) | (k >> 32);
+  return (mix64(world_->seed() ^ 0x6F706D61736B7372ULL ^ rotated) >> 63) != 0;  // "opmasksr"
+}
+
+std::vector<std::size_t> Context::enabled_operations(std::size_t count) const {
+  std::vector<std::size_t> enabled;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (operation_enabled(i)) {
+      enabled.push_back(i);
+    }
+  }
+  if (enabled.empty()) {
+    for (std::size_t i = 0; i < count; ++i) {
+      enabled.push_back(i);
+    }
+  }
+  return enabled;
+}
+
 void Context::emit(std::string name, std::initializer_list<timeline::field> fields) const {
   events_->emit(world_->now(), self_->name, std::move(name), fields);
 }

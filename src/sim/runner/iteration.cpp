@@ -142,8 +142,14 @@ class iteration_runner {
   template <class Predicate>
   bool drive(Predicate&& done, nanoseconds deadline);
 
+  class fault_context;
+  void stop_chaos_tasks();
+
   const SimulationBuilder& builder_;
   world world_;
+  std::vector<join_handle<void>> chaos_tasks_;
+  std::vector<std::unique_ptr<FaultInjector>> injectors_;
+  std::unique_ptr<fault_context> faults_;
   network_config chaos_config_;
   std::optional<attrition_config> attrition_;
   std::vector<actor_info> actors_;
@@ -160,6 +166,84 @@ class iteration_runner {
   bool chaos_live_ = false;
   bool settling_ = false;
 };
+
+class iteration_runner::fault_context final : public FaultContext {
+ public:
+  explicit fault_context(iteration_runner& runner) : r_(runner) {}
+
+  std::vector<address> process_ips() const override {
+    std::vector<address> ips;
+    for (const process_slot& p : r_.processes_) {
+      ips.push_back(r_.actors_[p.actor].ip);
+    }
+    return ips;
+  }
+  std::size_t dead_count() const override {
+    std::size_t dead = 0;
+    for (const process_slot& p : r_.processes_) {
+      dead += p.alive ? 0 : 1;
+    }
+    return dead;
+  }
+  bool reboot(const address& ip, reboot_kind kind) override {
+    for (process_slot& p : r_.processes_) {
+      if (r_.actors_[p.actor].ip == ip && p.alive) {
+        r_.reboot(p, kind);
+        return true;
+      }
+    }
+    return false;
+  }
+  std::size_t reboot_tagged(std::string_view key, std::string_view value,
+                            reboot_kind kind) override {
+    return reboot_where(kind, [&](const actor_info& a) {
+      auto it = a.tags.find(key);
+      return it != a.tags.end() && it->second == value;
+    });
+  }
+  std::size_t reboot_domain(std::string_view domain, reboot_kind kind) override {
+    return reboot_where(kind, [&](const actor_info& a) {
+      return a.datacenter == domain || a.zone == domain || a.machine == domain;
+    });
+  }
+  void partition(const address& from, const address& to, nanoseconds d) override {
+    r_.world_.partition(r_.world_.host_at(from), r_.world_.host_at(to), d);
+  }
+  void partition_both_ways(const address& a, const address& b, nanoseconds d) override {
+    r_.world_.partition_both_ways(r_.world_.host_at(a), r_.world_.host_at(b), d);
+  }
+  void isolate(const address& ip, nanoseconds d) override {
+    r_.world_.isolate(r_.world_.host_at(ip), d);
+  }
+  void heal(const address& a, const address& b) override {
+    r_.world_.heal(r_.world_.host_at(a), r_.world_.host_at(b));
+  }
+  void heal_all() override { r_.world_.heal_all(); }
+  random_stream& random() override { return r_.world_.random(); }
+  nanoseconds now() const override { return r_.world_.now(); }
+  asio::any_io_executor get_executor() const override { return r_.world_.get_executor(); }
+
+ private:
+  template <class Match>
+  std::size_t reboot_where(reboot_kind kind, Match&& match) {
+    std::size_t count = 0;
+    for (process_slot& p : r_.processes_) {
+      if (p.alive && match(r_.actors_[p.actor])) {
+        r_.reboot(p, kind);
+        ++count;
+      }
+    }
+    return count;
+  }
+
+  iteration_runner& r_;
+};
+
+void iteration_runner::stop_chaos_tasks() {
+  for (auto& task : chaos_tasks_) {
+    task.abort();
+  }
+}
 
 void iteration_runner::fail(std::string message) {
   if (!failure_) {
@@ -200,6 +284,7 @@ bool iteration_runner::drive(Predicate&& done, nanoseconds deadline) {
 
 void iteration_runner::configure() {
   network_config config = builder_.network_;
+  bool spike_knobs = false;
   for (const chaos_surface& surface : builder_.chaos_) {
     switch (surface.surface) {
       case chaos_surface::kind::network:
@@ -230,7 +315,23 @@ void iteration_runner::configure() {
         break;
       }
       case chaos_surface::kind::buggify_knobs:
-        break;  // MP_BUGGIFY_KNOB sites are live whenever buggify is
+        spike_knobs = true;
+        break;
+    }
+  }
+  if (spike_knobs) {
+    // Each knob is spiked on about a quarter of the seeds to a value far
+    // beyond its usual range, as FoundationDB's knob buggification does.
+    random_stream& random = world_.streams().configuration;
+    if (random.chance(0.25)) {
+      config.write_clog_probability = config.read_clog_probability = 0.5 + 0.5 * random.unit();
+    }
+    if (random.chance(0.25)) {
+      config.partition_probability = 0.3 + 0.5 * random.unit();
+    }
+    if (random.chance(0.25)) {
+      config.random_close_probability = 0.01 + 0.09 * random.unit();
+      config.random_close_cooldown = nanoseconds(0);
     }
   }
   chaos_config_ = config;
@@ -287,7 +388,7 @@ void iteration_runner::build_topology() {
     w.where = world_.add_host(actors_[w.actor].ip.to_string());
     w.shutdown = std::make_unique<notification>(w.where->get_executor());
     w.context = std::make_unique<Context>(world_, *w.where, actors_[w.actor], actors_, state_,
-                                          timeline_, *w.shutdown);
+                                          timeline_, *w.shutdown, builder_.swarm_operations_);
   }
 }
 
@@ -309,7 +410,7 @@ void iteration_runner::boot(process_slot& p) {
   p.instance = p.factory();
   p.shutdown = std::make_unique<notification>(p.where->get_executor());
   p.context = std::make_unique<Context>(world_, *p.where, actors_[p.actor], actors_, state_,
-                                        timeline_, *p.shutdown);
+                                        timeline_, *p.shutdown, builder_.swarm_operations_);
   p.alive = true;
   ++p.boots;
   world_.state().trace(trace_boot, {p.actor, p.boots, 0, 0});
@@ -346,7 +447,7 @@ void iteration_runner::reboot(process_slot& p, reboot_kind kind) {
     return;
   }
   random_stream& random = world_.random();
-  const attrition_config& config = *attrition_;
+  const attrition_config config = attrition_.value_or(attrition_config{});
   world_.state().trace(trace_reboot, {p.actor, static_cast<std::uint64_t>(kind), 0, 0});
   timeline_.emit(world_.now(), "sim", "reboot",
                  {{"process", actors_[p.actor].name}, {"kind", std::string(to_string(kind))}});
@@ -462,6 +563,7 @@ void iteration_runner::run_phase(const char* phase,
 
 void iteration_runner::end_chaos() {
   chaos_live_ = false;
+  stop_chaos_tasks();
   world_.heal_all();
   world_.set_network_config(quiet(chaos_config_));
   world_.state().trace(trace_chaos_end, {0, 0, 0, 0});
@@ -538,9 +640,16 @@ seed_result iteration_runner::run(iteration_trace* trace) {
     const nanoseconds chaos_end =
         world_.now() + (builder_.chaos_duration_ > nanoseconds(0) ? builder_.chaos_duration_
                                                                   : nanoseconds::max() / 2);
-    std::optional<join_handle<void>> attrition_task;
     if (attrition_ && attrition_->max_dead > 0 && !processes_.empty()) {
-      attrition_task = spawn(world_.get_executor(), "attrition", attrition(*attrition_, chaos_end));
+      chaos_tasks_.push_back(
+          spawn(world_.get_executor(), "attrition", attrition(*attrition_, chaos_end)));
+    }
+    faults_ = std::make_unique<fault_context>(*this);
+    for (const auto& make_injector : builder_.faults_) {
+      injectors_.push_back(make_injector());
+      FaultInjector& injector = *injectors_.back();
+      chaos_tasks_.push_back(spawn(world_.get_executor(), std::string(injector.name()),
+                                   [this, &injector]() { return injector.run(*faults_); }));
     }
     std::optional<std::uint64_t> chaos_end_event;
     if (builder_.chaos_duration_ > nanoseconds(0)) {
@@ -551,11 +660,18 @@ seed_result iteration_runner::run(iteration_trace* trace) {
       });
     }
     run_phase("run", &Workload::run);
+    for (auto& task : chaos_tasks_) {
+      if (task.status() == join_status::failed) {
+        try {
+          task.get();
+        } catch (...) {
+          fail("fault injector '" + task.name() + "' failed: " + describe(std::current_exception()));
+        }
+        throw iteration_failed{};
+      }
+    }
     if (chaos_end_event) {
       world_.state().cancel_event(*chaos_end_event);
-    }
-    if (attrition_task) {
-      attrition_task->abort();
     }
     if (chaos_live_) {
       end_chaos();

@@ -55,6 +55,19 @@ SimulationBuilder& SimulationBuilder::workload(workload_factory factory) {
   return *this;
 }
 
+SimulationBuilder& SimulationBuilder::fault(fault_factory factory) {
+  if (!factory) {
+    throw std::invalid_argument("SimulationBuilder::fault got an empty factory");
+  }
+  faults_.push_back(std::move(factory));
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::swarm_operations(bool enabled) {
+  swarm_operations_ = enabled;
+  return *this;
+}
+
 SimulationBuilder& SimulationBuilder::chaos_duration(std::chrono::nanoseconds duration) {
   chaos_duration_ = duration;
   return *this;

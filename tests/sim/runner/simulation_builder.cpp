@@ -297,3 +297,129 @@ TEST(Runner, AViolatedAlwaysAssertionFailsOnlyItsSeed) {
   EXPECT_EQ(report.assertions[0].pass + report.assertions[0].fail, 30u);
   EXPECT_EQ(report.assertions[0].fail, report.failed);
 }
+
+namespace {
+
+// Reboots by tag, then by domain, then isolates and heals, recording what it
+// saw on the timeline through the shared state.
+struct scripted_injector : moonpool::sim::FaultInjector {
+  std::string_view name() const override { return "scripted"; }
+  asio::awaitable<void> run(moonpool::sim::FaultContext& f) override {
+    using moonpool::sim::reboot_kind;
+    co_await moonpool::sim::sleep(1s);
+    tagged = f.reboot_tagged("role", "leader", reboot_kind::crash);
+    dead_after_tag = f.dead_count();
+    co_await moonpool::sim::sleep(20s);  // they recover within 10 s
+    domain = f.reboot_domain("dc2", reboot_kind::graceful);
+    co_await moonpool::sim::sleep(20s);
+    f.isolate(f.process_ips()[0], 1s);
+    f.heal_all();
+    co_await moonpool::sim::sleep(100s);  // outlives the chaos window: cancelled
+    outlived = true;
+  }
+  static inline std::size_t tagged = 0;
+  static inline std::size_t dead_after_tag = 0;
+  static inline std::size_t domain = 0;
+  static inline bool outlived = false;
+};
+
+struct failing_injector : moonpool::sim::FaultInjector {
+  std::string_view name() const override { return "broken"; }
+  asio::awaitable<void> run(moonpool::sim::FaultContext&) override {
+    co_await moonpool::sim::sleep(1s);
+    throw std::runtime_error("nemesis bug");
+  }
+};
+
+}  // namespace
+
+TEST(Runner, FaultInjectorsRebootByTagAndDomainAndAreCancelledWhenChaosEnds) {
+  SimulationBuilder sim;
+  sim.cluster({.datacenters = 2, .zones_per_datacenter = 1, .machines_per_zone = 1,
+               .processes_per_machine = 2},
+              [] { return std::make_unique<counter_process>(); })
+      .tags("role", {"leader", "follower"})
+      .workload([] { return std::make_unique<idle_workload>(); })
+      .chaos_duration(60s)
+      .fault([] { return std::make_unique<scripted_injector>(); });
+  const auto result = sim.run_seed(2);
+  EXPECT_TRUE(result.ok) << result.error;
+  EXPECT_EQ(scripted_injector::tagged, 2u);  // processes 0 and 2 are leaders
+  EXPECT_EQ(scripted_injector::dead_after_tag, 2u);
+  EXPECT_EQ(scripted_injector::domain, 2u);  // dc2 holds processes 2 and 3
+  EXPECT_FALSE(scripted_injector::outlived);
+}
+
+TEST(Runner, AFailingFaultInjectorFailsTheSeed) {
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<idle_workload>(); })
+      .chaos_duration(60s)
+      .fault([] { return std::make_unique<failing_injector>(); });
+  const auto result = sim.run_seed(1);
+  EXPECT_FALSE(result.ok);
+  EXPECT_NE(result.error.find("fault injector 'broken' failed: nemesis bug"), std::string::npos)
+      << result.error;
+}
+
+namespace {
+
+struct alphabet_workload : moonpool::sim::Workload {
+  std::string_view name() const override { return "alphabet"; }
+  asio::awaitable<void> run(Context& ctx) override {
+    const auto ops = ctx.enabled_operations(4);
+    EXPECT_FALSE(ops.empty());
+    ctx.state().publish("ops", ops);
+    MP_REACHABLE_IF_MASKED(ctx);
+    co_return;
+  }
+  static void MP_REACHABLE_IF_MASKED(Context& ctx) {
+    MP_SOMETIMES(!ctx.operation_enabled(0), "operation 0 masked off");
+  }
+};
+
+}  // namespace
+
+TEST(Runner, OperationSwarmMasksOperationsPerSeedWithoutDrawing) {
+  auto count_masked = [](bool swarm) {
+    SimulationBuilder sim;
+    sim.swarm_operations(swarm).workload([] { return std::make_unique<alphabet_workload>(); });
+    run_options options;
+    options.iterations = 40;
+    const auto report = sim.run(options);
+    for (const auto& row : report.assertions) {
+      if (row.name == "operation 0 masked off") {
+        return row.pass;
+      }
+    }
+    return std::uint64_t{0};
+  };
+  EXPECT_EQ(count_masked(false), 0u) << "without swarm every operation is enabled";
+  const auto masked = count_masked(true);
+  EXPECT_GT(masked, 5u);
+  EXPECT_LT(masked, 35u);
+  EXPECT_EQ(count_masked(true), masked) << "the same seeds mask the same operations";
+}
+
+TEST(Runner, BuggifyKnobsSpikeNetworkKnobsOnSomeSeeds) {
+  struct knob_probe : moonpool::sim::Workload {
+    std::string_view name() const override { return "probe"; }
+    asio::awaitable<void> run(Context& ctx) override {
+      MP_SOMETIMES(ctx.network().write_clog_probability >= 0.5, "clog knob spiked");
+      co_return;
+    }
+  };
+  auto spiked = [](bool knobs) {
+    SimulationBuilder sim;
+    sim.workload([] { return std::make_unique<knob_probe>(); });
+    if (knobs) {
+      sim.enable_chaos({moonpool::sim::chaos::network(), moonpool::sim::chaos::buggify_knobs()});
+    } else {
+      sim.enable_chaos({moonpool::sim::chaos::network()});
+    }
+    run_options options;
+    options.iterations = 40;
+    return sim.run(options).assertions.at(0).pass;
+  };
+  EXPECT_EQ(spiked(false), 0u);
+  EXPECT_GT(spiked(true), 3u);
+}

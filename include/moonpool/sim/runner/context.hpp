@@ -37,9 +37,10 @@ struct actor_info {
 class Context {
  public:
   Context(sim::world& w, sim::host h, const actor_info& self, const std::vector<actor_info>& all,
-          shared_state& state, sim::timeline& events, notification& shutdown)
+          shared_state& state, sim::timeline& events, notification& shutdown,
+          bool swarm_operations = false)
       : world_(&w), host_(h), self_(&self), all_(&all), state_(&state), events_(&events),
-        shutdown_(&shutdown) {}
+        shutdown_(&shutdown), swarm_operations_(swarm_operations) {}
 
   [[nodiscard]] const boost::asio::ip::address& my_ip() const noexcept { return self_->ip; }
   [[nodiscard]] std::string_view name() const noexcept { return self_->name; }
@@ -67,6 +68,16 @@ class Context {
   [[nodiscard]] clock::time_point timer() const { return host_.now(); }
   [[nodiscard]] sim::world& world() const noexcept { return *world_; }
 
+  // --- operation swarm ---------------------------------------------------------------
+  // Whether operation `index` of this workload's alphabet is enabled for this
+  // seed. Always true unless the builder enabled swarm_operations; then each
+  // operation is on for about half of the seeds (a pure hash of the seed and
+  // the index: no draw).
+  [[nodiscard]] bool operation_enabled(std::size_t index) const;
+  // The enabled indices among [0, count); the full alphabet when the swarm
+  // would leave none.
+  [[nodiscard]] std::vector<std::size_t> enabled_operations(std::size_t count) const;
+
   // --- shared state and the timeline ------------------------------------------------------
   [[nodiscard]] shared_state& state() const noexcept { return *state_; }
   [[nodiscard]] sim::timeline& timeline() const noexcept { return *events_; }
@@ -89,6 +100,7 @@ class Context {
   shared_state* state_;
   sim::timeline* events_;
   notification* shutdown_;
+  bool swarm_operations_;
 };
 
 }  // namespace moonpool::sim

@@ -20,6 +20,7 @@
 
 #include "moonpool/sim/net/network_config.hpp"
 #include "moonpool/sim/runner/chaos.hpp"
+#include "moonpool/sim/runner/fault_injector.hpp"
 #include "moonpool/sim/runner/process.hpp"
 #include "moonpool/sim/runner/report.hpp"
 #include "moonpool/sim/runner/shared_state.hpp"
@@ -66,6 +67,7 @@ class SimulationBuilder {
   using process_factory = std::function<std::unique_ptr<Process>()>;
   using workload_factory = std::function<std::unique_ptr<Workload>()>;
   using invariant_check = std::function<void(const invariant_view&)>;
+  using fault_factory = std::function<std::unique_ptr<FaultInjector>()>;
 
   SimulationBuilder& name(std::string value);
   // `count` processes from one factory, at 10.0.1.1, 10.0.1.2, ...
@@ -80,6 +82,12 @@ class SimulationBuilder {
   SimulationBuilder& workload(std::unique_ptr<Workload> instance);
   // A workload built afresh for every iteration (preferred).
   SimulationBuilder& workload(workload_factory factory);
+  // A fault injector, built afresh for every iteration, run during the
+  // chaos window.
+  SimulationBuilder& fault(fault_factory factory);
+  // Operation swarm: each seed enables a subset of a workload's operations
+  // (Context::operation_enabled / enabled_operations).
+  SimulationBuilder& swarm_operations(bool enabled = true);
   SimulationBuilder& chaos_duration(std::chrono::nanoseconds duration);
   SimulationBuilder& enable_chaos(std::initializer_list<chaos_surface> surfaces);
   // The network configuration when network chaos is off (default:
@@ -129,6 +137,8 @@ class SimulationBuilder {
   std::vector<chaos_surface> chaos_;
   network_config network_{};
   std::vector<named_invariant> invariants_;
+  std::vector<fault_factory> faults_;
+  bool swarm_operations_ = false;
   std::chrono::nanoseconds phase_time_limit_ = std::chrono::hours(1);
   std::chrono::nanoseconds settle_time_limit_ = std::chrono::minutes(5);
   std::uint64_t iterations_ = 100;
