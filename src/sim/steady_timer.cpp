@@ -81,6 +81,11 @@ std::size_t steady_timer::cancel_waits(std::size_t most) {
 
 std::uint64_t steady_timer::schedule_completion(std::uint64_t op_id) {
   impl* timer = impl_.get();
+  if (timer->expiry == time_point::max()) {
+    // Never expires: only cancellation completes the wait. Scheduling an
+    // event at the end of time would keep the world running until then.
+    return 0;
+  }
   // The event may point at the timer: a timer cancels its events before it
   // dies, and a dying world destroys events without running them.
   return timer->state->schedule_at(

@@ -6,7 +6,8 @@
 // complete on simulated time; cancelled waits complete with
 // boost::asio::error::operation_aborted. A wait on an already expired timer
 // still completes through the world's event queue (at the current time), so
-// it never completes inside async_wait.
+// it never completes inside async_wait. A timer that expires at
+// time_point::max() never fires; only cancellation completes its waits.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
