@@ -58,7 +58,7 @@ class steady_timer {
   template <class WaitToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_wait(WaitToken&& token = {}) {
     return boost::asio::async_initiate<WaitToken, void(boost::system::error_code)>(
-        [this](auto handler) { start_wait(std::move(handler)); }, token);
+        [this](auto handler) { this->start_wait(std::move(handler)); }, token);
   }
 
  private:

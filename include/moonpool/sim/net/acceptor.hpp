@@ -61,7 +61,7 @@ class acceptor {
     return boost::asio::async_initiate<AcceptToken, void(boost::system::error_code, socket)>(
         [this](auto handler, executor_type socket_ex) {
           using op = move_accept_op<decltype(handler)>;
-          submit(std::make_unique<op>(std::move(handler), executor_, std::move(socket_ex)),
+          this->submit(std::make_unique<op>(std::move(handler), executor_, std::move(socket_ex)),
                  boost::asio::get_associated_cancellation_slot(handler));
         },
         token, executor_type(socket_executor));
@@ -75,7 +75,7 @@ class acceptor {
         [this](auto handler, socket* into) {
           using op = into_accept_op<decltype(handler)>;
           auto slot = boost::asio::get_associated_cancellation_slot(handler);
-          submit(std::make_unique<op>(std::move(handler), executor_, into), slot);
+          this->submit(std::make_unique<op>(std::move(handler), executor_, into), slot);
         },
         token, &peer);
   }

@@ -89,7 +89,7 @@ class socket {
   auto async_connect(const endpoint& peer, ConnectToken&& token = {}) {
     return boost::asio::async_initiate<ConnectToken, void(boost::system::error_code)>(
         [this](auto handler, const endpoint& target) {
-          start_connect(std::move(handler), target);
+          this->start_connect(std::move(handler), target);
         },
         token, peer);
   }
@@ -100,7 +100,7 @@ class socket {
     return boost::asio::async_initiate<ReadToken, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, const MutableBufferSequence& b) {
           using op = detail::net::read_op<MutableBufferSequence, decltype(handler), executor_type>;
-          start_io<op>(std::move(handler), b, /*is_read=*/true);
+          this->template start_io<op>(std::move(handler), b, /*is_read=*/true);
         },
         token, buffers);
   }
@@ -111,7 +111,7 @@ class socket {
     return boost::asio::async_initiate<WriteToken, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, const ConstBufferSequence& b) {
           using op = detail::net::write_op<ConstBufferSequence, decltype(handler), executor_type>;
-          start_io<op>(std::move(handler), b, /*is_read=*/false);
+          this->template start_io<op>(std::move(handler), b, /*is_read=*/false);
         },
         token, buffers);
   }

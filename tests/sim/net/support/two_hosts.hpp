@@ -16,8 +16,11 @@ namespace asio = boost::asio;
 
 struct two_hosts {
   explicit two_hosts(std::uint64_t seed,
-                     sim::network_config config = sim::network_config::fast_local())
-      : world(seed), server(world.add_host("10.0.1.1")), client(world.add_host("10.0.0.1")) {
+                     sim::network_config config = sim::network_config::fast_local(),
+                     sim::world_options options = {})
+      : world(seed, options),
+        server(world.add_host("10.0.1.1")),
+        client(world.add_host("10.0.0.1")) {
     world.set_network_config(config);
   }
 
