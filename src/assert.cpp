@@ -80,10 +80,16 @@ iteration_scope::iteration_scope() {
   detail::active = true;
 }
 
-iteration_scope::~iteration_scope() { detail::active = false; }
+iteration_scope::~iteration_scope() {
+  detail::active = false;
+}
 
-std::uint64_t iteration_violations() noexcept { return violations; }
-std::string first_violation() { return first_violation_message; }
+std::uint64_t iteration_violations() noexcept {
+  return violations;
+}
+std::string first_violation() {
+  return first_violation_message;
+}
 
 void reachable_hit(std::string_view message) {
   if (detail::active) {
@@ -109,7 +115,9 @@ std::vector<sim::assertion_row> table() {
   return rows;
 }
 
-void reset_table() { run_table().clear(); }
+void reset_table() {
+  run_table().clear();
+}
 
 std::size_t sometimes_reached() noexcept {
   std::size_t reached = 0;

@@ -2,4 +2,6 @@
 // every seed, with partial reads and writes on.
 #include "framing_app.hpp"
 
-int main(int argc, char** argv) { return framing::run<false>(argc, argv, "framing"); }
+int main(int argc, char** argv) {
+  return framing::run<false>(argc, argv, "framing");
+}

@@ -65,8 +65,8 @@ template <bool Naive, class Stream>
 asio::awaitable<void> serve_connection(Stream stream) {
   try {
     for (;;) {
-      std::string request = Naive ? co_await read_message_naively(stream)
-                                  : co_await read_message(stream);
+      std::string request =
+          Naive ? co_await read_message_naively(stream) : co_await read_message(stream);
       std::string reply(request.rbegin(), request.rend());
       co_await write_message(stream, reply);
     }
@@ -99,8 +99,8 @@ struct Client : moonpool::sim::Workload {
         c = static_cast<char>('a' + ctx.random().below(26));
       }
       co_await write_message(socket, message);
-      const std::string reply = co_await moonpool::sim::timeout(
-          std::chrono::seconds(10), read_message(socket));
+      const std::string reply =
+          co_await moonpool::sim::timeout(std::chrono::seconds(10), read_message(socket));
       const bool correct = reply == std::string(message.rbegin(), message.rend());
       MP_ALWAYS(correct, "every reply is its request reversed");
       if (!correct) {

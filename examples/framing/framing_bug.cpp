@@ -3,4 +3,6 @@
 // failure exactly.
 #include "framing_app.hpp"
 
-int main(int argc, char** argv) { return framing::run<true>(argc, argv, "framing-bug"); }
+int main(int argc, char** argv) {
+  return framing::run<true>(argc, argv, "framing-bug");
+}

@@ -80,8 +80,8 @@ struct HttpClient : moonpool::sim::Workload {
             co_await moonpool::sim::timeout(
                 3s, connection->async_connect({server, http_port}, asio::use_awaitable));
           }
-          auto res = co_await moonpool::sim::timeout(
-              5s, http_app::exchange(*connection, buffer, req));
+          auto res =
+              co_await moonpool::sim::timeout(5s, http_app::exchange(*connection, buffer, req));
           if (http_app::valid(req, res)) {
             break;
           }

@@ -2,4 +2,6 @@
 // Partitions expose the split brain; the timeline invariant names the term.
 #include "leader_app.hpp"
 
-int main(int argc, char** argv) { return leader::run<true>(argc, argv, "leader-bug"); }
+int main(int argc, char** argv) {
+  return leader::run<true>(argc, argv, "leader-bug");
+}

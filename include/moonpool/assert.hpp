@@ -69,11 +69,11 @@ void reset_table();
 
 }  // namespace moonpool::assertions
 
-#define MP_ASSERTION_RECORD_(k, ok, msg)                                          \
-  do {                                                                            \
-    if (::moonpool::assertions::detail::active) {                                 \
-      ::moonpool::assertions::detail::record((k), (msg), static_cast<bool>(ok));  \
-    }                                                                             \
+#define MP_ASSERTION_RECORD_(k, ok, msg)                                         \
+  do {                                                                           \
+    if (::moonpool::assertions::detail::active) {                                \
+      ::moonpool::assertions::detail::record((k), (msg), static_cast<bool>(ok)); \
+    }                                                                            \
   } while (false)
 
 #define MP_ALWAYS(cond, msg) MP_ASSERTION_RECORD_(::moonpool::assertions::kind::always, cond, msg)

@@ -59,9 +59,13 @@ std::size_t steady_timer::expires_after(duration delay) {
   return cancelled;
 }
 
-std::size_t steady_timer::cancel() { return cancel_waits(impl_->waits.size()); }
+std::size_t steady_timer::cancel() {
+  return cancel_waits(impl_->waits.size());
+}
 
-std::size_t steady_timer::cancel_one() { return cancel_waits(1); }
+std::size_t steady_timer::cancel_one() {
+  return cancel_waits(1);
+}
 
 std::size_t steady_timer::cancel_waits(std::size_t most) {
   // Entries whose wait was already cancelled through its cancellation slot

@@ -37,7 +37,9 @@ void throw_not_simulated(const char* who) {
                          "simulated task's executor");
 }
 
-world_state* world_state::current() noexcept { return current_world; }
+world_state* world_state::current() noexcept {
+  return current_world;
+}
 
 world_state::world_state(std::uint64_t seed, const world_options& options)
     : seed_(seed),
@@ -48,7 +50,9 @@ world_state::world_state(std::uint64_t seed, const world_options& options)
   tasks_.push_back(task_record{0, 0, "main", 0, 0, 0, nullptr});
 }
 
-world_state::~world_state() { close(); }
+world_state::~world_state() {
+  close();
+}
 
 void world_state::close() {
   if (closing_) {
@@ -99,8 +103,7 @@ void world_state::post(task_record* task, callback handler) {
 }
 
 std::uint64_t world_state::schedule_at(std::chrono::nanoseconds at, trace_kind kind,
-                                       std::array<std::uint64_t, 3> trace_fields,
-                                       callback action) {
+                                       std::array<std::uint64_t, 3> trace_fields, callback action) {
   check_thread();
   const std::uint64_t sequence = next_sequence_++;
   if (closing_) {
@@ -209,7 +212,7 @@ std::size_t world_state::destroy_host_work(const host_record& host) {
 task_record& world_state::new_task(std::string name, const task_record* parent) {
   const std::uint64_t id = tasks_.size();
   tasks_.push_back(task_record{id, parent != nullptr ? parent->id : 0, std::move(name), 0, 0, 0,
-                              parent != nullptr ? parent->host : nullptr});
+                               parent != nullptr ? parent->host : nullptr});
   task_record& task = tasks_.back();
   trace(trace_kind::task_spawned, {task.id, task.parent_id, 0, 0}, task.name);
   return task;

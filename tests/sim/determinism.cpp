@@ -23,8 +23,7 @@ asio::awaitable<void> sleeper(int id) {
 }
 
 // Must stay identical to tests/sim/support/trace_probe.cpp.
-std::string run_probe_program(std::uint64_t seed,
-                              moonpool::sim::world_options options = {}) {
+std::string run_probe_program(std::uint64_t seed, moonpool::sim::world_options options = {}) {
   moonpool::sim::world world{seed, options};
   moonpool::test::start_two_racers(world.get_executor(), 20);
   for (int id = 1; id <= 3; ++id) {

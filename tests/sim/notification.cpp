@@ -43,7 +43,8 @@ TEST(Notification, CancellationAndDestructionAbortWaiters) {
   error_code destroyed;
   {
     moonpool::sim::notification n(w.get_executor());
-    n.async_wait(asio::bind_cancellation_slot(signal.slot(), [&](error_code ec) { cancelled = ec; }));
+    n.async_wait(
+        asio::bind_cancellation_slot(signal.slot(), [&](error_code ec) { cancelled = ec; }));
     n.async_wait([&](error_code ec) { destroyed = ec; });
     signal.emit(asio::cancellation_type::terminal);
   }

@@ -12,7 +12,8 @@ using moonpool::sim::random_streams;
 // world would replay differently. Change them only on purpose.
 TEST(Random, KnownAnswersForSeedZero) {
   random_stream r(0);
-  const std::array<std::uint64_t, 4> expected = {0x99EC5F36CB75F2B4ULL, 0xBF6E1F784956452AULL, 0x1A5F849D4933E6E0ULL, 0x6AA594F1262D2D2CULL};
+  const std::array<std::uint64_t, 4> expected = {0x99EC5F36CB75F2B4ULL, 0xBF6E1F784956452AULL,
+                                                 0x1A5F849D4933E6E0ULL, 0x6AA594F1262D2D2CULL};
   for (std::uint64_t v : expected) {
     EXPECT_EQ(r.next_u64(), v);
   }
@@ -21,7 +22,8 @@ TEST(Random, KnownAnswersForSeedZero) {
 
 TEST(Random, KnownAnswersForSeed42) {
   random_stream r(42);
-  const std::array<std::uint64_t, 4> expected = {0x15780B2E0C2EC716ULL, 0x6104D9866D113A7EULL, 0xAE17533239E499A1ULL, 0xECB8AD4703B360A1ULL};
+  const std::array<std::uint64_t, 4> expected = {0x15780B2E0C2EC716ULL, 0x6104D9866D113A7EULL,
+                                                 0xAE17533239E499A1ULL, 0xECB8AD4703B360A1ULL};
   for (std::uint64_t v : expected) {
     EXPECT_EQ(r.next_u64(), v);
   }

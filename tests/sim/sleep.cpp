@@ -31,8 +31,8 @@ TEST(Sleep, ConcurrentSleepsWakeInTimeOrder) {
 TEST(Sleep, ZeroSleepStillTakesAStep) {
   world w{2};
   asio::co_spawn(
-      w.get_executor(),
-      []() -> asio::awaitable<void> { co_await moonpool::sim::sleep(0ns); }, asio::detached);
+      w.get_executor(), []() -> asio::awaitable<void> { co_await moonpool::sim::sleep(0ns); },
+      asio::detached);
   w.run();
   EXPECT_EQ(w.events_processed(), 1u);
 }
@@ -55,11 +55,10 @@ TEST(Timeout, ReturnsTheValueWhenTheOperationWins) {
   asio::co_spawn(
       w.get_executor(),
       [&]() -> asio::awaitable<void> {
-        value = co_await moonpool::sim::timeout(
-            1s, []() -> asio::awaitable<int> {
-              co_await moonpool::sim::sleep(100ms);
-              co_return 7;
-            }());
+        value = co_await moonpool::sim::timeout(1s, []() -> asio::awaitable<int> {
+          co_await moonpool::sim::sleep(100ms);
+          co_return 7;
+        }());
       },
       asio::detached);
   w.run();

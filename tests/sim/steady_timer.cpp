@@ -130,8 +130,8 @@ TEST(SteadyTimer, LosingBranchOfOrIsAbortedAndNothingStaysScheduled) {
         using namespace asio::experimental::awaitable_operators;
         steady_timer c(ex, 5ms);
         steady_timer d(ex, 50ms);
-        auto winner = co_await (c.async_wait(asio::use_awaitable) ||
-                                d.async_wait(asio::use_awaitable));
+        auto winner =
+            co_await (c.async_wait(asio::use_awaitable) || d.async_wait(asio::use_awaitable));
         EXPECT_EQ(winner.index(), 0u);
         EXPECT_EQ(w.pending_events(), 0u);
         checked = true;

@@ -91,11 +91,10 @@ TEST(Task, JoinRethrowsTheTasksException) {
 TEST(Task, AbortCancelsARunningTask) {
   world w{5};
   bool resumed = false;
-  auto sleeper = moonpool::sim::spawn(w.get_executor(), "sleeper",
-                                      [&]() -> asio::awaitable<void> {
-                                        co_await moonpool::sim::sleep(1h);
-                                        resumed = true;
-                                      });
+  auto sleeper = moonpool::sim::spawn(w.get_executor(), "sleeper", [&]() -> asio::awaitable<void> {
+    co_await moonpool::sim::sleep(1h);
+    resumed = true;
+  });
   w.run_for(1s);
   sleeper.abort();
   w.run();
@@ -118,12 +117,10 @@ TEST(Task, AbortAfterFinishKeepsTheValue) {
 TEST(Task, DetachedTasksKeepRunning) {
   world w{7};
   bool finished = false;
-  moonpool::sim::spawn(w.get_executor(), "detached",
-                       [&]() -> asio::awaitable<void> {
-                         co_await moonpool::sim::sleep(5s);
-                         finished = true;
-                       })
-      .detach();
+  moonpool::sim::spawn(w.get_executor(), "detached", [&]() -> asio::awaitable<void> {
+    co_await moonpool::sim::sleep(5s);
+    finished = true;
+  }).detach();
   w.run();
   EXPECT_TRUE(finished);
 }

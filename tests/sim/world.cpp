@@ -101,11 +101,9 @@ TEST(World, DeadlockOnChannelWithNoSenderNamesSeedAndTask) {
   using channel = asio::experimental::channel<void(boost::system::error_code, int)>;
   world w{4242};
   channel ch(w.get_executor());
-  moonpool::sim::spawn(w.get_executor(), "consumer",
-                       [&]() -> asio::awaitable<void> {
-                         co_await ch.async_receive(asio::use_awaitable);
-                       })
-      .detach();
+  moonpool::sim::spawn(w.get_executor(), "consumer", [&]() -> asio::awaitable<void> {
+    co_await ch.async_receive(asio::use_awaitable);
+  }).detach();
   try {
     w.run();
     FAIL() << "run() must throw on a deadlock";
@@ -130,14 +128,11 @@ TEST(World, DeadlockOfDetachedCoSpawnIsDetected) {
 
 TEST(World, LivelockIsDetectedWithSeedAndTask) {
   world w{99, moonpool::sim::world_options{.livelock_poll_bound = 10'000}};
-  moonpool::sim::spawn(w.get_executor(), "spinner",
-                       []() -> asio::awaitable<void> {
-                         for (;;) {
-                           co_await asio::post(co_await asio::this_coro::executor,
-                                               asio::use_awaitable);
-                         }
-                       })
-      .detach();
+  moonpool::sim::spawn(w.get_executor(), "spinner", []() -> asio::awaitable<void> {
+    for (;;) {
+      co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    }
+  }).detach();
   try {
     w.run();
     FAIL() << "run() must throw on a livelock";

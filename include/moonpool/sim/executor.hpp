@@ -93,8 +93,7 @@ class executor {
   [[nodiscard]] executor require(boost::asio::execution::blocking_t::never_t) const noexcept {
     return *this;
   }
-  [[nodiscard]] executor require(
-      boost::asio::execution::relationship_t::fork_t) const noexcept {
+  [[nodiscard]] executor require(boost::asio::execution::relationship_t::fork_t) const noexcept {
     return *this;
   }
   [[nodiscard]] executor require(

@@ -23,9 +23,7 @@ class host {
   [[nodiscard]] const boost::asio::ip::address& address() const noexcept {
     return record_->address;
   }
-  [[nodiscard]] executor get_executor() const noexcept {
-    return executor(*state_, *record_->root);
-  }
+  [[nodiscard]] executor get_executor() const noexcept { return executor(*state_, *record_->root); }
   // The host's own clock: never behind simulated time, at most the network
   // configuration's clock_drift_max ahead of it, and never decreasing. Code
   // that compares clocks across hosts (leases, timeouts) should read this.

@@ -9,9 +9,9 @@
 // returns the operation's value or rethrows the operation's own exception.
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/error.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -42,10 +42,10 @@ boost::asio::awaitable<T> timeout(std::chrono::nanoseconds limit, boost::asio::a
   namespace asio = boost::asio;
   auto ex = co_await asio::this_coro::executor;
   steady_timer deadline(ex, limit);
-  auto outcome = co_await asio::experimental::make_parallel_group(
-                     asio::co_spawn(ex, std::move(op), asio::deferred),
-                     deadline.async_wait(asio::deferred))
-                     .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  auto outcome =
+      co_await asio::experimental::make_parallel_group(
+          asio::co_spawn(ex, std::move(op), asio::deferred), deadline.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
   const auto& order = std::get<0>(outcome);
   if (order[0] == 1) {
     throw boost::system::system_error(asio::error::timed_out, "moonpool::sim::timeout");

@@ -36,7 +36,7 @@ class steady_timer {
   steady_timer(const executor_type& ex, time_point expiry);
   steady_timer(const executor_type& ex, duration expiry);
   template <class ExecutionContext>
-    requires requires(ExecutionContext& c) { c.get_executor(); }
+  requires requires(ExecutionContext& c) { c.get_executor(); }
   explicit steady_timer(ExecutionContext& context) : steady_timer(context.get_executor()) {}
 
   steady_timer(steady_timer&&) noexcept = default;

@@ -113,15 +113,13 @@ class spawn_completion {
     }
   }
 
-  void operator()(std::exception_ptr error)
-    requires std::is_void_v<T>
-  {
+  void operator()(std::exception_ptr error) requires std::is_void_v<T> {
     std::exchange(state_, nullptr)->finish(std::move(error), std::monostate{});
   }
 
   template <class U>
-    requires(!std::is_void_v<T> && std::is_convertible_v<U, T>)
-  void operator()(std::exception_ptr error, U&& value) {
+  requires(!std::is_void_v<T> && std::is_convertible_v<U, T>) void operator()(
+      std::exception_ptr error, U&& value) {
     std::exchange(state_, nullptr)->finish(std::move(error), T(std::forward<U>(value)));
   }
 
@@ -218,8 +216,8 @@ class join_handle {
     if constexpr (std::is_void_v<T>) {
       op_id = detail::park_handler<std::exception_ptr>(*state->state, std::move(handler), fallback);
     } else {
-      op_id = detail::park_handler<std::exception_ptr, T>(*state->state, std::move(handler),
-                                                          fallback);
+      op_id =
+          detail::park_handler<std::exception_ptr, T>(*state->state, std::move(handler), fallback);
     }
     if (state->status != join_status::running) {
       state->deliver(op_id);
@@ -266,9 +264,9 @@ join_handle<T> start_task(world_state& state, const task_record* parent, std::st
                 "a task's result type must be default-constructible (as with asio::co_spawn)");
   task_record& task = state.new_task(std::move(name), parent);
   auto shared = std::make_shared<join_state<T>>(state, task);
-  boost::asio::co_spawn(executor(state, task), std::forward<Body>(body),
-                        boost::asio::bind_cancellation_slot(shared->signal.slot(),
-                                                            spawn_completion<T>(shared)));
+  boost::asio::co_spawn(
+      executor(state, task), std::forward<Body>(body),
+      boost::asio::bind_cancellation_slot(shared->signal.slot(), spawn_completion<T>(shared)));
   return join_handle<T>(std::move(shared));
 }
 
@@ -279,14 +277,13 @@ template <class Executor, class T>
 join_handle<T> spawn(const Executor& ex, std::string name,
                      boost::asio::awaitable<T, boost::asio::any_io_executor> body) {
   auto& state = detail::state_of(ex, "moonpool::sim::spawn");
-  return detail::start_task<T>(state, detail::task_of(ex, state), std::move(name),
-                               std::move(body));
+  return detail::start_task<T>(state, detail::task_of(ex, state), std::move(name), std::move(body));
 }
 
 // Spawns the coroutine returned by `make_body()`; the callable is kept alive
 // while the task runs, so a lambda coroutine may use its captures.
 template <class Executor, class F>
-  requires std::is_invocable_v<F>
+requires std::is_invocable_v<F>
 auto spawn(const Executor& ex, std::string name, F&& make_body) {
   using T = typename std::invoke_result_t<F>::value_type;
   auto& state = detail::state_of(ex, "moonpool::sim::spawn");

@@ -22,11 +22,11 @@ namespace moonpool::sim {
 
 // What a record describes. Values are part of the hash: never renumber.
 enum class trace_kind : std::uint32_t {
-  schedule = 1,     // fields: ready count, picked index, task id
-  timer_fired = 2,  // fields: event sequence, task id of the waiter
-  task_spawned = 3, // fields: task id, parent task id; label: task name
-  task_finished = 4,// fields: task id, outcome (join_status)
-  event = 5,        // a generic world event; fields: event sequence, a, b
+  schedule = 1,       // fields: ready count, picked index, task id
+  timer_fired = 2,    // fields: event sequence, task id of the waiter
+  task_spawned = 3,   // fields: task id, parent task id; label: task name
+  task_finished = 4,  // fields: task id, outcome (join_status)
+  event = 5,          // a generic world event; fields: event sequence, a, b
   // Kinds from 100 up belong to the network, from 200 up to storage and
   // from 300 up to the runner; each layer documents its own.
 };

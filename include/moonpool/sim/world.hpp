@@ -97,8 +97,7 @@ class world {
   void partition_both_ways(const host& a, const host& b,
                            std::chrono::nanoseconds duration = std::chrono::nanoseconds::max());
   // Blocks everything to and from `h`.
-  void isolate(const host& h,
-               std::chrono::nanoseconds duration = std::chrono::nanoseconds::max());
+  void isolate(const host& h, std::chrono::nanoseconds duration = std::chrono::nanoseconds::max());
   // Heals both directions between `a` and `b`, and any isolation of either.
   void heal(const host& a, const host& b);
   void heal_all();

@@ -22,9 +22,9 @@ acceptor::acceptor(const executor_type& ex, const endpoint& local)
   boost::system::error_code ec;
   listener_ = network_->listen(*task->host, local, ec);
   if (ec) {
-    throw boost::system::system_error(
-        ec, "moonpool::sim::tcp::acceptor: cannot listen on " + local.address().to_string() +
-                ":" + std::to_string(local.port()));
+    throw boost::system::system_error(ec, "moonpool::sim::tcp::acceptor: cannot listen on " +
+                                              local.address().to_string() + ":" +
+                                              std::to_string(local.port()));
   }
 }
 
@@ -39,7 +39,9 @@ acceptor& acceptor::operator=(acceptor&& other) noexcept {
   return *this;
 }
 
-acceptor::~acceptor() { close(); }
+acceptor::~acceptor() {
+  close();
+}
 
 endpoint acceptor::local_endpoint() const {
   if (!listener_) {

@@ -45,7 +45,9 @@ std::vector<unsigned char> address_key(const boost::asio::ip::address& address) 
   return {bytes.begin(), bytes.end()};
 }
 
-std::uint64_t as_u64(nanoseconds t) { return static_cast<std::uint64_t>(t.count()); }
+std::uint64_t as_u64(nanoseconds t) {
+  return static_cast<std::uint64_t>(t.count());
+}
 
 }  // namespace
 
@@ -72,8 +74,7 @@ nanoseconds network::pair_latency(const host_record& from, const host_record& to
   // Drawn once per ordered pair, at first contact, and kept for the run.
   auto [it, inserted] = pair_latency_.try_emplace({from.id, to.id}, nanoseconds(0));
   if (inserted) {
-    it->second =
-        nanoseconds(state_.streams().simulation.below(as_u64(config_.pair_latency_max)));
+    it->second = nanoseconds(state_.streams().simulation.below(as_u64(config_.pair_latency_max)));
   }
   return it->second;
 }
@@ -228,13 +229,13 @@ void network::heal(host_record& a, host_record& b) {
   // Both directions, and any block on either host (the reference engine
   // healed only one direction of one pair).
   std::erase_if(partitions_, [&](const partition_rule& r) {
-    const bool pair = r.what == partition_rule::kind::pair &&
-                      ((r.from_host == a.id && r.to_host == b.id) ||
-                       (r.from_host == b.id && r.to_host == a.id));
-    const bool block = (r.what == partition_rule::kind::send_block &&
-                        (r.from_host == a.id || r.from_host == b.id)) ||
-                       (r.what == partition_rule::kind::receive_block &&
-                        (r.to_host == a.id || r.to_host == b.id));
+    const bool pair =
+        r.what == partition_rule::kind::pair &&
+        ((r.from_host == a.id && r.to_host == b.id) || (r.from_host == b.id && r.to_host == a.id));
+    const bool block =
+        (r.what == partition_rule::kind::send_block &&
+         (r.from_host == a.id || r.from_host == b.id)) ||
+        (r.what == partition_rule::kind::receive_block && (r.to_host == a.id || r.to_host == b.id));
     return pair || block;
   });
   trace(kinds::healed, partitions_.size(), a.id, b.id);
@@ -321,8 +322,9 @@ std::shared_ptr<connection> network::new_client_connection(host_record& host) {
   end_state& client = conn->ends[0];
   client.host = &host;
   client.local = endpoint(host.address, host.next_ephemeral_port);
-  host.next_ephemeral_port =
-      host.next_ephemeral_port == 65535 ? 49152 : static_cast<std::uint16_t>(host.next_ephemeral_port + 1);
+  host.next_ephemeral_port = host.next_ephemeral_port == 65535
+                                 ? 49152
+                                 : static_cast<std::uint16_t>(host.next_ephemeral_port + 1);
   connections_.emplace(conn->id, conn);
   return conn;
 }
@@ -343,8 +345,9 @@ void network::submit_connect(const std::shared_ptr<connection>& conn, const endp
 
   if (config_.connect_failure != connect_failure_mode::none &&
       random.chance(config_.connect_failure_probability)) {
-    const bool hang = config_.connect_failure == connect_failure_mode::hang ||
-                      (config_.connect_failure == connect_failure_mode::mixed && random.chance(0.5));
+    const bool hang =
+        config_.connect_failure == connect_failure_mode::hang ||
+        (config_.connect_failure == connect_failure_mode::mixed && random.chance(0.5));
     if (hang) {
       trace(kinds::connect_hang, conn->id, 0, 0);
       return;  // never completes; cancellation or close ends it
@@ -360,9 +363,9 @@ void network::submit_connect(const std::shared_ptr<connection>& conn, const endp
     delay += extra;
   }
   const nanoseconds started = state_.now();
-  client.connect_event = state_.schedule_at(
-      started + delay, kinds::syn_arrived, {conn->id, 0, 0},
-      [this, conn, target, started] { syn_arrives(conn, target, 0, started); });
+  client.connect_event =
+      state_.schedule_at(started + delay, kinds::syn_arrived, {conn->id, 0, 0},
+                         [this, conn, target, started] { syn_arrives(conn, target, 0, started); });
 }
 
 void network::syn_arrives(const std::shared_ptr<connection>& conn, endpoint target, int attempt,
@@ -376,14 +379,18 @@ void network::syn_arrives(const std::shared_ptr<connection>& conn, endpoint targ
   }
   if (blocked(*client.host, *server_host) || blocked(*server_host, *client.host)) {
     // The SYN (or its answer) is lost; TCP retries with exponential backoff.
-    const nanoseconds backoff = std::chrono::seconds(1) * (std::int64_t{1} << std::min(attempt, 20));
+    const nanoseconds backoff =
+        std::chrono::seconds(1) * (std::int64_t{1} << std::min(attempt, 20));
     if (state_.now() + backoff - started > config_.connect_timeout) {
       finish_connect(conn, asio_error::timed_out, nanoseconds(0));
       return;
     }
-    client.connect_event = state_.schedule_at(
-        state_.now() + backoff, kinds::syn_arrived, {conn->id, static_cast<std::uint64_t>(attempt + 1), 0},
-        [this, conn, target, attempt, started] { syn_arrives(conn, target, attempt + 1, started); });
+    client.connect_event =
+        state_.schedule_at(state_.now() + backoff, kinds::syn_arrived,
+                           {conn->id, static_cast<std::uint64_t>(attempt + 1), 0},
+                           [this, conn, target, attempt, started] {
+                             syn_arrives(conn, target, attempt + 1, started);
+                           });
     return;
   }
   const nanoseconds answer = one_way_latency(*server_host, *client.host);
@@ -408,8 +415,8 @@ void network::finish_connect(const std::shared_ptr<connection>& conn, error_code
                              nanoseconds after) {
   end_state& client = conn->ends[0];
   client.connect_event = state_.schedule_at(
-      state_.now() + after, kinds::established, {conn->id, static_cast<std::uint64_t>(ec.value()), 0},
-      [this, conn, ec] {
+      state_.now() + after, kinds::established,
+      {conn->id, static_cast<std::uint64_t>(ec.value()), 0}, [this, conn, ec] {
         end_state& c = conn->ends[0];
         c.connect_event.reset();
         if (!ec) {
@@ -440,8 +447,9 @@ std::shared_ptr<listener> network::listen(host_record& host, endpoint local, err
   }
   if (local.port() == 0) {
     local.port(host.next_ephemeral_port);
-    host.next_ephemeral_port =
-        host.next_ephemeral_port == 65535 ? 49152 : static_cast<std::uint16_t>(host.next_ephemeral_port + 1);
+    host.next_ephemeral_port = host.next_ephemeral_port == 65535
+                                   ? 49152
+                                   : static_cast<std::uint16_t>(host.next_ephemeral_port + 1);
   }
   auto key = std::make_pair(address_key(local.address()), local.port());
   if (listeners_.contains(key)) {
@@ -505,8 +513,7 @@ void network::close_listener(const std::shared_ptr<listener>& l) {
 
 // --- data ----------------------------------------------------------------------------
 
-void network::submit_write(const std::shared_ptr<connection>& conn, int side,
-                           std::uint64_t op_id) {
+void network::submit_write(const std::shared_ptr<connection>& conn, int side, std::uint64_t op_id) {
   end_state& end = conn->ends[side];
   if (!end.reset && !end.send_shutdown) {
     if (roll_random_close(conn, side)) {
@@ -518,8 +525,7 @@ void network::submit_write(const std::shared_ptr<connection>& conn, int side,
   pump(conn, side);
 }
 
-void network::submit_read(const std::shared_ptr<connection>& conn, int side,
-                          std::uint64_t op_id) {
+void network::submit_read(const std::shared_ptr<connection>& conn, int side, std::uint64_t op_id) {
   end_state& end = conn->ends[side];
   if (!end.reset) {
     roll_random_close(conn, side);
@@ -532,7 +538,12 @@ void network::submit_read(const std::shared_ptr<connection>& conn, int side,
 void network::pump(const std::shared_ptr<connection>& conn, int side) {
   // Alternate until neither step makes progress: accepting writes fills the
   // send buffer, transmitting drains it.
-  while (accept_writes(conn, side) | transmit(conn, side)) {
+  for (;;) {
+    const bool accepted = accept_writes(conn, side);
+    const bool transmitted = transmit(conn, side);
+    if (!accepted && !transmitted) {
+      return;
+    }
   }
 }
 
@@ -556,7 +567,8 @@ bool network::accept_writes(const std::shared_ptr<connection>& conn, int side) {
     } else if (!end.established) {
       return progressed;  // still connecting
     } else if (op.capacity() > 0) {
-      const std::size_t room = config_.send_buffer_bytes_max - std::min(config_.send_buffer_bytes_max, f.send_buffer.size());
+      const std::size_t room = config_.send_buffer_bytes_max -
+                               std::min(config_.send_buffer_bytes_max, f.send_buffer.size());
       if (room == 0) {
         return progressed;  // backpressure: wait for the buffer to drain
       }
@@ -589,8 +601,8 @@ bool network::transmit(const std::shared_ptr<connection>& conn, int side) {
   }
   const nanoseconds now = state_.now();
   if (f.send_buffer.empty() || f.clogged_until > now || blocked(*from.host, *to.host)) {
-    if (f.send_buffer.empty() && from.send_shutdown && !f.fin_sent &&
-        f.clogged_until <= now && !blocked(*from.host, *to.host)) {
+    if (f.send_buffer.empty() && from.send_shutdown && !f.fin_sent && f.clogged_until <= now &&
+        !blocked(*from.host, *to.host)) {
       send_fin(conn, side);
     }
     return false;
@@ -609,7 +621,8 @@ bool network::transmit(const std::shared_ptr<connection>& conn, int side) {
   f.last_arrival = arrival;
   f.in_flight += bytes.size();
   trace(kinds::transmit, conn->id, side, bytes.size(), as_u64(arrival));
-  state_.schedule_at(arrival, kinds::delivered, {conn->id, static_cast<std::uint64_t>(side), bytes.size()},
+  state_.schedule_at(arrival, kinds::delivered,
+                     {conn->id, static_cast<std::uint64_t>(side), bytes.size()},
                      [this, conn, side, bytes = std::move(bytes)]() mutable {
                        deliver(conn, side, std::move(bytes));
                      });

@@ -11,8 +11,8 @@ using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
 nanoseconds uniform_between(random_stream& random, nanoseconds low, nanoseconds high) {
-  return nanoseconds(static_cast<std::int64_t>(
-      random.between(static_cast<std::uint64_t>(low.count()), static_cast<std::uint64_t>(high.count()))));
+  return nanoseconds(static_cast<std::int64_t>(random.between(
+      static_cast<std::uint64_t>(low.count()), static_cast<std::uint64_t>(high.count()))));
 }
 
 // A latency range [start, end) in microseconds, with start and end drawn from
@@ -103,8 +103,8 @@ network_config network_config::random_for_seed(std::uint64_t seed) {
   config.partial_read_probability = static_cast<double>(random.below(50)) / 100.0;
   config.write_clog_probability = static_cast<double>(random.below(5)) / 100.0;
   config.read_clog_probability = static_cast<double>(random.below(5)) / 100.0;
-  config.clog_duration = latency_distribution::uniform(
-      milliseconds(random.between(50, 300)), milliseconds(random.between(300, 800)));
+  config.clog_duration = latency_distribution::uniform(milliseconds(random.between(50, 300)),
+                                                       milliseconds(random.between(300, 800)));
   config.partition_probability = static_cast<double>(random.below(20)) / 10000.0;
   config.partition_kind = static_cast<partition_strategy>(random.below(3));
   config.partition_duration = latency_distribution::uniform(

@@ -63,7 +63,9 @@ socket& socket::operator=(socket&& other) noexcept {
   return *this;
 }
 
-socket::~socket() { close_connection(); }
+socket::~socket() {
+  close_connection();
+}
 
 void socket::close_connection() noexcept {
   open_ = false;
@@ -77,7 +79,9 @@ void socket::close_connection() noexcept {
   }
 }
 
-void socket::close() { close_connection(); }
+void socket::close() {
+  close_connection();
+}
 
 void socket::close(error_code& ec) {
   close_connection();

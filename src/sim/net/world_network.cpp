@@ -41,8 +41,7 @@ void world::partition(const host& from, const host& to, std::chrono::nanoseconds
   detail::net::network_of(*state_).partition(from.record(), to.record(), duration);
 }
 
-void world::partition_both_ways(const host& a, const host& b,
-                                std::chrono::nanoseconds duration) {
+void world::partition_both_ways(const host& a, const host& b, std::chrono::nanoseconds duration) {
   auto& net = detail::net::network_of(*state_);
   net.partition(a.record(), b.record(), duration);
   net.partition(b.record(), a.record(), duration);
@@ -56,7 +55,9 @@ void world::heal(const host& a, const host& b) {
   detail::net::network_of(*state_).heal(a.record(), b.record());
 }
 
-void world::heal_all() { detail::net::network_of(*state_).heal_all(); }
+void world::heal_all() {
+  detail::net::network_of(*state_).heal_all();
+}
 
 void world::abort_connections(const host& h) {
   detail::net::network_of(*state_).abort_host(h.record());

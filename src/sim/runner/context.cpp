@@ -41,9 +41,15 @@ std::vector<boost::asio::ip::address> Context::ips_with_tag(std::string_view key
   return ips;
 }
 
-const network_config& Context::network() const { return world_->current_network_config(); }
-random_stream& Context::random() const { return world_->random(); }
-std::chrono::nanoseconds Context::now() const { return world_->now(); }
+const network_config& Context::network() const {
+  return world_->current_network_config();
+}
+random_stream& Context::random() const {
+  return world_->random();
+}
+std::chrono::nanoseconds Context::now() const {
+  return world_->now();
+}
 
 bool Context::operation_enabled(std::size_t index) const {
   if (!swarm_operations_) {

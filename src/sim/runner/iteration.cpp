@@ -28,9 +28,9 @@ namespace {
 namespace asio = boost::asio;
 using std::chrono::nanoseconds;
 
-constexpr auto trace_boot = static_cast<trace_kind>(300);      // process index, boot count
-constexpr auto trace_reboot = static_cast<trace_kind>(301);    // process index, kind
-constexpr auto trace_phase = static_cast<trace_kind>(302);     // phase number
+constexpr auto trace_boot = static_cast<trace_kind>(300);    // process index, boot count
+constexpr auto trace_reboot = static_cast<trace_kind>(301);  // process index, kind
+constexpr auto trace_phase = static_cast<trace_kind>(302);   // phase number
 constexpr auto trace_chaos_end = static_cast<trace_kind>(303);
 
 // Thrown to unwind the iteration once the first failure is recorded.
@@ -133,8 +133,7 @@ class iteration_runner {
   void schedule_restart(process_slot& p, nanoseconds delay);
   asio::awaitable<void> run_process(process_slot& p, std::uint64_t generation);
   asio::awaitable<void> attrition(attrition_config config, nanoseconds chaos_end);
-  void run_phase(const char* phase,
-                 asio::awaitable<void> (Workload::*step)(Context&));
+  void run_phase(const char* phase, asio::awaitable<void> (Workload::*step)(Context&));
   void end_chaos();
   void shutdown_and_settle();
   bool check_invariants();
@@ -274,8 +273,8 @@ bool iteration_runner::check_invariants() {
 
 template <class Predicate>
 bool iteration_runner::drive(Predicate&& done, nanoseconds deadline) {
-  const bool finished = world_.state().run_until(
-      [&] { return check_invariants() || done(); }, deadline);
+  const bool finished =
+      world_.state().run_until([&] { return check_invariants() || done(); }, deadline);
   if (failure_) {
     throw iteration_failed{};
   }
@@ -371,8 +370,8 @@ void iteration_runner::build_topology() {
   for (std::size_t j = 0; j < builder_.workloads_.size(); ++j) {
     const auto& entry = builder_.workloads_[j];
     workload_slot slot;
-    slot.instance = entry.factory ? std::shared_ptr<Workload>(entry.factory())
-                                  : entry.shared_instance;
+    slot.instance =
+        entry.factory ? std::shared_ptr<Workload>(entry.factory()) : entry.shared_instance;
     actor_info info;
     info.name = std::string(slot.instance->name());
     info.ip = boost::asio::ip::make_address_v4("10.0.0." + std::to_string(j + 1));
@@ -416,8 +415,7 @@ void iteration_runner::boot(process_slot& p) {
   world_.state().trace(trace_boot, {p.actor, p.boots, 0, 0});
   timeline_.emit(world_.now(), "sim", "process_up",
                  {{"process", actors_[p.actor].name}, {"boot", p.boots}});
-  p.task = spawn(p.where->get_executor(), actors_[p.actor].name,
-                 run_process(p, p.generation));
+  p.task = spawn(p.where->get_executor(), actors_[p.actor].name, run_process(p, p.generation));
 }
 
 void iteration_runner::kill(process_slot& p) {
@@ -433,13 +431,12 @@ void iteration_runner::kill(process_slot& p) {
 
 void iteration_runner::schedule_restart(process_slot& p, nanoseconds delay) {
   const std::uint64_t generation = p.generation;
-  world_.state().schedule_at(world_.now() + delay, trace_kind::event, {p.actor, 0, 3},
-                             [this, &p, generation] {
-                               if (p.generation == generation && !p.alive && !failure_ &&
-                                   !settling_) {
-                                 boot(p);
-                               }
-                             });
+  world_.state().schedule_at(
+      world_.now() + delay, trace_kind::event, {p.actor, 0, 3}, [this, &p, generation] {
+        if (p.generation == generation && !p.alive && !failure_ && !settling_) {
+          boot(p);
+        }
+      });
 }
 
 void iteration_runner::reboot(process_slot& p, reboot_kind kind) {
@@ -452,10 +449,10 @@ void iteration_runner::reboot(process_slot& p, reboot_kind kind) {
   timeline_.emit(world_.now(), "sim", "reboot",
                  {{"process", actors_[p.actor].name}, {"kind", std::string(to_string(kind))}});
   if (kind == reboot_kind::graceful) {
-    const auto grace = nanoseconds(
-        random.between(config.grace_min.count(), config.grace_max.count() + 1));
-    const auto recovery = nanoseconds(
-        random.between(config.recovery_min.count(), config.recovery_max.count() + 1));
+    const auto grace =
+        nanoseconds(random.between(config.grace_min.count(), config.grace_max.count() + 1));
+    const auto recovery =
+        nanoseconds(random.between(config.recovery_min.count(), config.recovery_max.count() + 1));
     p.alive = false;  // counts as dead from the moment it is asked to stop
     p.shutdown->notify();
     p.task.abort();
@@ -472,15 +469,15 @@ void iteration_runner::reboot(process_slot& p, reboot_kind kind) {
   kill(p);
   // crash_and_wipe also wipes the process's storage; simulated storage is
   // not built yet, so there is nothing more to wipe.
-  schedule_restart(p, nanoseconds(random.between(config.recovery_min.count(),
-                                                 config.recovery_max.count() + 1)));
+  schedule_restart(
+      p, nanoseconds(random.between(config.recovery_min.count(), config.recovery_max.count() + 1)));
 }
 
 asio::awaitable<void> iteration_runner::attrition(attrition_config config, nanoseconds chaos_end) {
   random_stream& random = world_.random();
   while (world_.now() < chaos_end) {
-    co_await sleep(nanoseconds(
-        random.between(config.interval_min.count(), config.interval_max.count() + 1)));
+    co_await sleep(
+        nanoseconds(random.between(config.interval_min.count(), config.interval_max.count() + 1)));
     if (world_.now() >= chaos_end || !chaos_live_) {
       break;
     }
@@ -489,9 +486,9 @@ asio::awaitable<void> iteration_runner::attrition(attrition_config config, nanos
     reboot_kind kind = reboot_kind::crash;
     if (total > 0.0) {
       const double pick = random.unit() * total;
-      kind = pick < config.graceful_weight ? reboot_kind::graceful
+      kind = pick < config.graceful_weight                         ? reboot_kind::graceful
              : pick < config.graceful_weight + config.crash_weight ? reboot_kind::crash
-                                                                    : reboot_kind::crash_and_wipe;
+                                                                   : reboot_kind::crash_and_wipe;
     }
     // Victims: one process, or every process sharing a machine or zone.
     const process_slot& chosen = processes_[random.below(processes_.size())];
@@ -499,9 +496,9 @@ asio::awaitable<void> iteration_runner::attrition(attrition_config config, nanos
     std::vector<process_slot*> group;
     for (process_slot& p : processes_) {
       const actor_info& a = actors_[p.actor];
-      const bool same = config.scope == attrition_scope::process ? &p == &chosen
+      const bool same = config.scope == attrition_scope::process   ? &p == &chosen
                         : config.scope == attrition_scope::machine ? a.machine == victim.machine
-                                                                    : a.zone == victim.zone;
+                                                                   : a.zone == victim.zone;
       if (same && p.alive) {
         group.push_back(&p);
       }
@@ -524,8 +521,7 @@ void iteration_runner::run_phase(const char* phase,
   world_.state().trace(trace_phase, {static_cast<std::uint64_t>(phase[0]), 0, 0, 0});
   std::vector<join_handle<void>> handles;
   for (workload_slot& w : workloads_) {
-    handles.push_back(spawn(w.where->get_executor(),
-                            actors_[w.actor].name + "." + phase,
+    handles.push_back(spawn(w.where->get_executor(), actors_[w.actor].name + "." + phase,
                             [&w, step]() { return ((*w.instance).*step)(*w.context); }));
   }
   const nanoseconds deadline = world_.now() + builder_.phase_time_limit_;
@@ -665,7 +661,8 @@ seed_result iteration_runner::run(iteration_trace* trace) {
         try {
           task.get();
         } catch (...) {
-          fail("fault injector '" + task.name() + "' failed: " + describe(std::current_exception()));
+          fail("fault injector '" + task.name() +
+               "' failed: " + describe(std::current_exception()));
         }
         throw iteration_failed{};
       }

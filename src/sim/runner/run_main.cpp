@@ -47,8 +47,9 @@ double parse_seconds(const std::string& text) {
 std::pair<std::uint64_t, std::uint64_t> parse_until_stable(const std::string& text) {
   const auto comma = text.find(',');
   const std::uint64_t plateau = parse_u64(text.substr(0, comma), "--until-stable P[,MAX]");
-  const std::uint64_t cap =
-      comma == std::string::npos ? 1000 : parse_u64(text.substr(comma + 1), "--until-stable P[,MAX]");
+  const std::uint64_t cap = comma == std::string::npos
+                                ? 1000
+                                : parse_u64(text.substr(comma + 1), "--until-stable P[,MAX]");
   if (plateau == 0 || cap == 0) {
     throw usage_error("--until-stable P[,MAX] needs P >= 1 and MAX >= 1");
   }
@@ -75,9 +76,9 @@ class progress_line {
     if (!enabled_) {
       return;
     }
-    const double rate = elapsed.count() > 0 ? 1e9 * static_cast<double>(done) /
-                                                  static_cast<double>(elapsed.count())
-                                            : 0.0;
+    const double rate = elapsed.count() > 0
+                            ? 1e9 * static_cast<double>(done) / static_cast<double>(elapsed.count())
+                            : 0.0;
     std::fprintf(stderr, "\r%llu seeds, %llu failed, %.0f seeds/s   ",
                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(failed),
                  rate);

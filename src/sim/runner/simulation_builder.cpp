@@ -154,9 +154,9 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
     }
   }
 
-  const bool derive = !options.seeds.empty() ? (options.iterations || options.time_limit ||
-                                                options.until_stable)
-                                             : true;
+  const bool derive = !options.seeds.empty()
+                          ? (options.iterations || options.time_limit || options.until_stable)
+                          : true;
   if (derive) {
     std::uint64_t cap = options.iterations.value_or(iterations_);
     if (options.until_stable) {

@@ -5,8 +5,12 @@
 using moonpool::sim::random_stream;
 
 namespace {
-bool site_a() { return MP_BUGGIFY(); }
-bool site_b() { return MP_BUGGIFY_WITH_PROB(1.0); }
+bool site_a() {
+  return MP_BUGGIFY();
+}
+bool site_b() {
+  return MP_BUGGIFY_WITH_PROB(1.0);
+}
 }  // namespace
 
 TEST(Buggify, OutsideASimulationNothingFiresAndNothingIsDrawn) {

@@ -119,12 +119,14 @@ TEST(Partition, ConnectDuringAPartitionTimesOutOrSucceedsAfterHeal) {
     net.world.isolate(net.server);
     tcp::socket a(co_await asio::this_coro::executor);
     const auto start = net.world.now();
-    std::tie(timed_out) = co_await a.async_connect(net.server_endpoint(), asio::as_tuple(asio::use_awaitable));
+    std::tie(timed_out) =
+        co_await a.async_connect(net.server_endpoint(), asio::as_tuple(asio::use_awaitable));
     gave_up_after = net.world.now() - start;
     net.world.heal_all();
     net.world.isolate(net.server, 2500ms);  // heals by itself this time
     tcp::socket b(co_await asio::this_coro::executor);
-    std::tie(after_heal) = co_await b.async_connect(net.server_endpoint(), asio::as_tuple(asio::use_awaitable));
+    std::tie(after_heal) =
+        co_await b.async_connect(net.server_endpoint(), asio::as_tuple(asio::use_awaitable));
   });
   net.run_and_check();
   EXPECT_EQ(timed_out, asio::error::timed_out);

@@ -24,7 +24,8 @@ asio::awaitable<std::string> read_all(tcp::socket& s) {
   std::string out;
   char buffer[4096];
   for (;;) {
-    auto [ec, n] = co_await s.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await s.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
     out.append(buffer, n);
     if (ec == asio::error::eof) {
       co_return out;
@@ -69,7 +70,8 @@ TEST(Socket, ConnectWithoutListenerIsRefusedAndUnknownHostUnreachable) {
   error_code unreachable;
   net.spawn_on(net.client, "client", [&]() -> asio::awaitable<void> {
     tcp::socket a(co_await asio::this_coro::executor);
-    std::tie(refused) = co_await a.async_connect(net.server_endpoint(9), asio::as_tuple(asio::use_awaitable));
+    std::tie(refused) =
+        co_await a.async_connect(net.server_endpoint(9), asio::as_tuple(asio::use_awaitable));
     tcp::socket b(co_await asio::this_coro::executor);
     std::tie(unreachable) = co_await b.async_connect({asio::ip::make_address("10.9.9.9"), 80},
                                                      asio::as_tuple(asio::use_awaitable));
@@ -104,11 +106,17 @@ TEST(Socket, PendingReadsAreServedInFifoOrder) {
   with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     std::array<char, 4> a{}, b{}, c{};
     int done = 0;
-    auto note = [&](int id) { return [&, id](error_code, std::size_t) { order.push_back(id); ++done; }; };
+    auto note = [&](int id) {
+      return [&, id](error_code, std::size_t) {
+        order.push_back(id);
+        ++done;
+      };
+    };
     server.async_read_some(asio::buffer(a), note(1));
     server.async_read_some(asio::buffer(b), note(2));
     server.async_read_some(asio::buffer(c), note(3));
-    co_await asio::async_write(client, asio::buffer(std::string("aaaabbbbcccc")), asio::use_awaitable);
+    co_await asio::async_write(client, asio::buffer(std::string("aaaabbbbcccc")),
+                               asio::use_awaitable);
     while (done < 3) {
       co_await moonpool::sim::sleep(1ms);
     }
@@ -181,10 +189,14 @@ TEST(Socket, AbortResetsBothEndsOnReadAndWrite) {
   with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     net.world.abort_connections(net.server);  // the server host "crashes"
     char byte;
-    std::tie(server_read, std::ignore) = co_await server.async_read_some(asio::buffer(&byte, 1), asio::as_tuple(asio::use_awaitable));
-    std::tie(server_write, std::ignore) = co_await server.async_write_some(asio::buffer("x", 1), asio::as_tuple(asio::use_awaitable));
-    std::tie(client_read, std::ignore) = co_await client.async_read_some(asio::buffer(&byte, 1), asio::as_tuple(asio::use_awaitable));
-    std::tie(client_write, std::ignore) = co_await client.async_write_some(asio::buffer("x", 1), asio::as_tuple(asio::use_awaitable));
+    std::tie(server_read, std::ignore) = co_await server.async_read_some(
+        asio::buffer(&byte, 1), asio::as_tuple(asio::use_awaitable));
+    std::tie(server_write, std::ignore) =
+        co_await server.async_write_some(asio::buffer("x", 1), asio::as_tuple(asio::use_awaitable));
+    std::tie(client_read, std::ignore) = co_await client.async_read_some(
+        asio::buffer(&byte, 1), asio::as_tuple(asio::use_awaitable));
+    std::tie(client_write, std::ignore) =
+        co_await client.async_write_some(asio::buffer("x", 1), asio::as_tuple(asio::use_awaitable));
   });
   net.run_and_check();
   EXPECT_EQ(server_read, asio::error::connection_reset);
@@ -201,7 +213,8 @@ TEST(Socket, ClosingWithUnreadDataResetsThePeer) {
     co_await moonpool::sim::sleep(10ms);  // it has arrived, unread
     server.close();
     char byte;
-    std::tie(peer_error, std::ignore) = co_await client.async_read_some(asio::buffer(&byte, 1), asio::as_tuple(asio::use_awaitable));
+    std::tie(peer_error, std::ignore) = co_await client.async_read_some(
+        asio::buffer(&byte, 1), asio::as_tuple(asio::use_awaitable));
   });
   net.run_and_check();
   EXPECT_EQ(peer_error, asio::error::connection_reset);
@@ -215,14 +228,16 @@ TEST(Socket, BackpressureGivesShortWritesAndBoundsAFastWriter) {
   std::size_t first_write = 0;
   std::size_t written_before_reading = 0;
   with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
-    first_write = co_await client.async_write_some(asio::buffer(std::string(5000, 'y')), asio::use_awaitable);
+    first_write =
+        co_await client.async_write_some(asio::buffer(std::string(5000, 'y')), asio::use_awaitable);
     // A writer that never sees its reader read stalls once both buffers are full.
     const std::string chunk(100, 'z');
     bool stalled = false;
     auto spawn_executor = co_await asio::this_coro::executor;
     moonpool::sim::spawn(spawn_executor, "writer", [&]() -> asio::awaitable<void> {
       for (;;) {
-        written_before_reading += co_await client.async_write_some(asio::buffer(chunk), asio::use_awaitable);
+        written_before_reading +=
+            co_await client.async_write_some(asio::buffer(chunk), asio::use_awaitable);
       }
     }).detach();
     co_await moonpool::sim::sleep(1s);
@@ -244,13 +259,22 @@ TEST(Socket, CancelAndPerOperationCancellationAbort) {
   with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     char a, b, c;
     int done = 0;
-    server.async_read_some(asio::buffer(&a, 1), [&](error_code ec, std::size_t) { cancelled = ec; ++done; });
+    server.async_read_some(asio::buffer(&a, 1), [&](error_code ec, std::size_t) {
+      cancelled = ec;
+      ++done;
+    });
     co_await moonpool::sim::sleep(1ms);
     server.cancel();
     asio::cancellation_signal signal;
-    client.async_read_some(asio::buffer(&b, 1), asio::bind_cancellation_slot(signal.slot(),
-        [&](error_code ec, std::size_t) { slot_cancelled = ec; ++done; }));
-    client.async_read_some(asio::buffer(&c, 1), [&](error_code ec, std::size_t) { still_fine = ec; ++done; });
+    client.async_read_some(asio::buffer(&b, 1), asio::bind_cancellation_slot(
+                                                    signal.slot(), [&](error_code ec, std::size_t) {
+                                                      slot_cancelled = ec;
+                                                      ++done;
+                                                    }));
+    client.async_read_some(asio::buffer(&c, 1), [&](error_code ec, std::size_t) {
+      still_fine = ec;
+      ++done;
+    });
     co_await moonpool::sim::sleep(1ms);
     signal.emit(asio::cancellation_type::terminal);
     co_await asio::async_write(server, asio::buffer("!", 1), asio::use_awaitable);
@@ -330,7 +354,8 @@ TEST(Socket, ASocketNeedsAHostsExecutor) {
     tcp::socket s(w.get_executor());
     FAIL();
   } catch (const std::logic_error& e) {
-    EXPECT_NE(std::string(e.what()).find("needs the executor of a simulated host"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("needs the executor of a simulated host"),
+              std::string::npos)
         << e.what();
   }
 }

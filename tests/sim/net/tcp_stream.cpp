@@ -71,8 +71,8 @@ TEST(TcpStream, AStalledPeerTimesOutAtTheDeadlineInSimulatedTime) {
     read_started = net.world.now();
     beast::flat_buffer buffer;
     beast::http::response<beast::http::string_body> res;
-    auto [ec, n] = co_await beast::http::async_read(stream, buffer, res,
-                                                    asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await beast::http::async_read(stream, buffer, res, asio::as_tuple(asio::use_awaitable));
     error = ec;
     failed_at = net.world.now();
     EXPECT_FALSE(stream.socket().is_open()) << "a timeout closes the socket, as in Beast";

@@ -226,10 +226,11 @@ TEST(Runner, AProcessIsRebuiltFromItsFactoryAtEveryBoot) {
   moonpool::sim::attrition_config attrition;
   attrition.graceful_weight = 0;
   SimulationBuilder sim;
-  sim.processes(1, [&] {
-       ++constructed;
-       return std::make_unique<counter_process>();
-     })
+  sim.processes(1,
+                [&] {
+                  ++constructed;
+                  return std::make_unique<counter_process>();
+                })
       .workload([] { return std::make_unique<idle_workload>(); })
       .chaos_duration(90s)
       .enable_chaos({moonpool::sim::chaos::attrition(attrition)});
@@ -268,7 +269,9 @@ TEST(Runner, ContextKnowsTheTopology) {
     }
   };
   SimulationBuilder sim;
-  sim.cluster({.datacenters = 2, .zones_per_datacenter = 1, .machines_per_zone = 1,
+  sim.cluster({.datacenters = 2,
+               .zones_per_datacenter = 1,
+               .machines_per_zone = 1,
                .processes_per_machine = 2},
               [] { return std::make_unique<counter_process>(); })
       .tags("role", {"leader", "follower"})
@@ -335,7 +338,9 @@ struct failing_injector : moonpool::sim::FaultInjector {
 
 TEST(Runner, FaultInjectorsRebootByTagAndDomainAndAreCancelledWhenChaosEnds) {
   SimulationBuilder sim;
-  sim.cluster({.datacenters = 2, .zones_per_datacenter = 1, .machines_per_zone = 1,
+  sim.cluster({.datacenters = 2,
+               .zones_per_datacenter = 1,
+               .machines_per_zone = 1,
                .processes_per_machine = 2},
               [] { return std::make_unique<counter_process>(); })
       .tags("role", {"leader", "follower"})
@@ -352,9 +357,9 @@ TEST(Runner, FaultInjectorsRebootByTagAndDomainAndAreCancelledWhenChaosEnds) {
 
 TEST(Runner, AFailingFaultInjectorFailsTheSeed) {
   SimulationBuilder sim;
-  sim.workload([] { return std::make_unique<idle_workload>(); })
-      .chaos_duration(60s)
-      .fault([] { return std::make_unique<failing_injector>(); });
+  sim.workload([] { return std::make_unique<idle_workload>(); }).chaos_duration(60s).fault([] {
+    return std::make_unique<failing_injector>();
+  });
   const auto result = sim.run_seed(1);
   EXPECT_FALSE(result.ok);
   EXPECT_NE(result.error.find("fault injector 'broken' failed: nemesis bug"), std::string::npos)

@@ -33,17 +33,19 @@ class iteration_scope {
   iteration_scope& operator=(const iteration_scope&) = delete;
 };
 
-[[nodiscard]] inline bool enabled() noexcept { return detail::enabled; }
+[[nodiscard]] inline bool enabled() noexcept {
+  return detail::enabled;
+}
 
 }  // namespace moonpool::sim::buggify
 
-#define MP_BUGGIFY_WITH_PROB(p)               \
+#define MP_BUGGIFY_WITH_PROB(p)                 \
   (::moonpool::sim::buggify::detail::enabled && \
    ::moonpool::sim::buggify::detail::fire(__FILE__, __LINE__, (p)))
 #define MP_BUGGIFY() MP_BUGGIFY_WITH_PROB(0.25)
-#define MP_BUGGIFY_KNOB(fallback, low, high)                                                  \
-  (::moonpool::sim::buggify::detail::enabled                                                  \
-       ? static_cast<decltype(fallback)>(::moonpool::sim::buggify::detail::knob(             \
-             __FILE__, __LINE__, static_cast<double>(fallback), static_cast<double>(low),     \
-             static_cast<double>(high)))                                                      \
+#define MP_BUGGIFY_KNOB(fallback, low, high)                                              \
+  (::moonpool::sim::buggify::detail::enabled                                              \
+       ? static_cast<decltype(fallback)>(::moonpool::sim::buggify::detail::knob(          \
+             __FILE__, __LINE__, static_cast<double>(fallback), static_cast<double>(low), \
+             static_cast<double>(high)))                                                  \
        : (fallback))

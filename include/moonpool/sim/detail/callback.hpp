@@ -76,9 +76,9 @@ class callback {
   };
 
   template <class F>
-  static constexpr bool fits_inline = sizeof(F) <= sizeof(storage) &&
-                                      alignof(F) <= alignof(storage) &&
-                                      std::is_nothrow_move_constructible_v<F>;
+  static constexpr bool fits_inline =
+      sizeof(F) <= sizeof(storage) &&
+      alignof(F) <= alignof(storage) && std::is_nothrow_move_constructible_v<F>;
 
   template <class F>
   static constexpr vtable inline_vtable{

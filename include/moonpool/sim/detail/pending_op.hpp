@@ -54,10 +54,9 @@ class handler_holder {
   }
 
  private:
-  using work_executor =
-      std::decay_t<decltype(boost::asio::prefer(
-          std::declval<boost::asio::associated_executor_t<Handler, IoExecutor>>(),
-          boost::asio::execution::outstanding_work.tracked))>;
+  using work_executor = std::decay_t<decltype(boost::asio::prefer(
+      std::declval<boost::asio::associated_executor_t<Handler, IoExecutor>>(),
+      boost::asio::execution::outstanding_work.tracked))>;
 
   Handler handler_;
   work_executor work_;

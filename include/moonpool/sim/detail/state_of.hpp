@@ -15,8 +15,7 @@ namespace moonpool::sim::detail {
 
 template <class Executor>
 world_state& state_of(const Executor& ex, const char* who) {
-  boost::asio::execution_context& context =
-      boost::asio::query(ex, boost::asio::execution::context);
+  boost::asio::execution_context& context = boost::asio::query(ex, boost::asio::execution::context);
   if (boost::asio::has_service<world_service>(context)) {
     return boost::asio::use_service<world_service>(context).state();
   }

@@ -149,9 +149,7 @@ class world_state {
   // --- tracing ----------------------------------------------------------------
   void trace(trace_kind kind, std::array<std::uint64_t, 4> fields, std::string_view label = {});
   [[nodiscard]] std::string trace_hash() const { return digest_.hex(); }
-  [[nodiscard]] const std::vector<trace_record>& trace_records() const noexcept {
-    return records_;
-  }
+  [[nodiscard]] const std::vector<trace_record>& trace_records() const noexcept { return records_; }
 
   // --- driving ------------------------------------------------------------------
   // Runs ready handlers until none is left. Returns how many ran.

@@ -27,7 +27,7 @@ class acceptor {
   // address_not_available) like Asio.
   acceptor(const executor_type& ex, const endpoint& local);
   template <class ExecutionContext>
-    requires requires(ExecutionContext& c) { c.get_executor(); }
+  requires requires(ExecutionContext& c) { c.get_executor(); }
   acceptor(ExecutionContext& context, const endpoint& local)
       : acceptor(executor_type(context.get_executor()), local) {}
 
@@ -56,13 +56,13 @@ class acceptor {
   // Completes with (error_code, socket); the socket uses `socket_executor`.
   template <class Executor,
             class AcceptToken = boost::asio::default_completion_token_t<executor_type>>
-    requires(!std::is_same_v<std::decay_t<Executor>, socket>)
-  auto async_accept(const Executor& socket_executor, AcceptToken&& token = {}) {
+  requires(!std::is_same_v<std::decay_t<Executor>, socket>) auto async_accept(
+      const Executor& socket_executor, AcceptToken&& token = {}) {
     return boost::asio::async_initiate<AcceptToken, void(boost::system::error_code, socket)>(
         [this](auto handler, executor_type socket_ex) {
           using op = move_accept_op<decltype(handler)>;
           this->submit(std::make_unique<op>(std::move(handler), executor_, std::move(socket_ex)),
-                 boost::asio::get_associated_cancellation_slot(handler));
+                       boost::asio::get_associated_cancellation_slot(handler));
         },
         token, executor_type(socket_executor));
   }

@@ -53,9 +53,8 @@ void async_teardown(boost::beast::role_type role, socket& s, TeardownHandler&& h
   teardown(role, s, ec);
   // Never complete inside the initiating call.
   auto ex = boost::asio::get_associated_executor(handler, s.get_executor());
-  boost::asio::post(ex, [handler = std::forward<TeardownHandler>(handler), ec]() mutable {
-    handler(ec);
-  });
+  boost::asio::post(
+      ex, [handler = std::forward<TeardownHandler>(handler), ec]() mutable { handler(ec); });
 }
 
 inline void beast_close_socket(socket& s) {
@@ -71,11 +70,12 @@ inline void teardown(boost::beast::role_type role, tcp_stream& stream,
 }
 
 template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, tcp_stream& stream,
-                    TeardownHandler&& handler) {
+void async_teardown(boost::beast::role_type role, tcp_stream& stream, TeardownHandler&& handler) {
   tcp::async_teardown(role, stream.socket(), std::forward<TeardownHandler>(handler));
 }
 
-inline void beast_close_socket(tcp_stream& stream) { stream.close(); }
+inline void beast_close_socket(tcp_stream& stream) {
+  stream.close();
+}
 
 }  // namespace moonpool::sim

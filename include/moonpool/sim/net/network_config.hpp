@@ -29,8 +29,8 @@ struct latency_distribution {
   shape kind = shape::uniform;
   nanoseconds low{0};   // uniform: [low, high); exponential: minimum; bimodal: fast range
   nanoseconds high{0};  // uniform: exclusive end; exponential: low + mean; bimodal: fast range end
-  nanoseconds slow_low{0};   // bimodal: slow range
-  nanoseconds slow_high{0};  // bimodal: slow range end
+  nanoseconds slow_low{0};        // bimodal: slow range
+  nanoseconds slow_high{0};       // bimodal: slow range end
   double slow_probability = 0.0;  // bimodal: chance of the slow range
 
   static latency_distribution uniform(nanoseconds low, nanoseconds high) {
@@ -57,9 +57,9 @@ enum class connect_failure_mode : std::uint8_t {
 };
 
 enum class partition_strategy : std::uint8_t {
-  random,           // each host joins the cut-off side with probability 1/2
-  uniform_size,     // a cut-off side of uniformly drawn size
-  isolate_single,   // one host against all others
+  random,          // each host joins the cut-off side with probability 1/2
+  uniform_size,    // a cut-off side of uniformly drawn size
+  isolate_single,  // one host against all others
 };
 
 struct network_config {
@@ -91,13 +91,13 @@ struct network_config {
   // or received data is not handed to reads (read clog).
   double write_clog_probability = 0.0;
   double read_clog_probability = 0.0;
-  latency_distribution clog_duration = latency_distribution::uniform(
-      std::chrono::milliseconds(100), std::chrono::milliseconds(300));
+  latency_distribution clog_duration =
+      latency_distribution::uniform(std::chrono::milliseconds(100), std::chrono::milliseconds(300));
   // Random partitions between hosts, rolled at every transmission step.
   double partition_probability = 0.0;
   partition_strategy partition_kind = partition_strategy::random;
-  latency_distribution partition_duration = latency_distribution::uniform(
-      std::chrono::milliseconds(200), std::chrono::seconds(2));
+  latency_distribution partition_duration =
+      latency_distribution::uniform(std::chrono::milliseconds(200), std::chrono::seconds(2));
   // Bits flipped in transit (a power law: mostly one bit), per chunk.
   double bit_flip_probability = 0.0;
   nanoseconds bit_flip_cooldown{0};
@@ -112,8 +112,8 @@ struct network_config {
   double connect_failure_probability = 0.0;
   // Extra delay before a connection is established.
   double handshake_delay_probability = 0.0;
-  latency_distribution handshake_delay = latency_distribution::uniform(
-      std::chrono::milliseconds(10), std::chrono::milliseconds(200));
+  latency_distribution handshake_delay =
+      latency_distribution::uniform(std::chrono::milliseconds(10), std::chrono::milliseconds(200));
   // Hosts' clocks run ahead of simulated time by up to this much.
   bool clock_drift_enabled = false;
   nanoseconds clock_drift_max = std::chrono::milliseconds(100);

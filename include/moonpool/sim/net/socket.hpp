@@ -35,7 +35,7 @@ class socket {
 
   explicit socket(const executor_type& ex);
   template <class ExecutionContext>
-    requires requires(ExecutionContext& c) { c.get_executor(); }
+  requires requires(ExecutionContext& c) { c.get_executor(); }
   explicit socket(ExecutionContext& context) : socket(executor_type(context.get_executor())) {}
   // Attaches an accepted connection (used by the acceptor).
   socket(const executor_type& ex, std::shared_ptr<detail::net::connection> conn, int side);

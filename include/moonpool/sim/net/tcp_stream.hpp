@@ -97,8 +97,7 @@ class tcp_stream {
                                                    write_timer_.async_wait(asio::deferred))
         .async_wait(asio::experimental::wait_for_one(),
                     asio::deferred([this](std::array<std::size_t, 2> order,
-                                          boost::system::error_code ec,
-                                          boost::system::error_code) {
+                                          boost::system::error_code ec, boost::system::error_code) {
                       if (order[0] == 1) {
                         close();
                         ec = boost::beast::error::timeout;
@@ -112,14 +111,16 @@ class tcp_stream {
   // endpoint that connected.
   template <class EndpointSequence,
             class ConnectToken = boost::asio::default_completion_token_t<executor_type>>
-    requires requires(const EndpointSequence& s) { s.begin(); s.end(); }
+  requires requires(const EndpointSequence& s) {
+    s.begin();
+    s.end();
+  }
   auto async_connect(const EndpointSequence& endpoints, ConnectToken&& token = {}) {
     std::vector<endpoint_type> list;
     for (const auto& entry : endpoints) {
       list.push_back(endpoint_type(entry));
     }
-    return boost::asio::async_compose<ConnectToken,
-                                      void(boost::system::error_code, endpoint_type)>(
+    return boost::asio::async_compose<ConnectToken, void(boost::system::error_code, endpoint_type)>(
         connect_range_op{this, std::move(list)}, token, socket_);
   }
 
@@ -134,19 +135,19 @@ class tcp_stream {
     timer.expires_at(expiry_);
     return asio::experimental::make_parallel_group(std::move(operation),
                                                    timer.async_wait(asio::deferred))
-        .async_wait(asio::experimental::wait_for_one(),
-                    asio::deferred([this](std::array<std::size_t, 2> order,
-                                          boost::system::error_code ec, std::size_t n,
-                                          boost::system::error_code) {
-                      if (order[0] == 1) {
-                        // The deadline passed first: like Beast, close the
-                        // socket and report a timeout.
-                        close();
-                        ec = boost::beast::error::timeout;
-                        n = 0;
-                      }
-                      return asio::deferred.values(ec, n);
-                    }))(std::forward<Token>(token));
+        .async_wait(
+            asio::experimental::wait_for_one(),
+            asio::deferred([this](std::array<std::size_t, 2> order, boost::system::error_code ec,
+                                  std::size_t n, boost::system::error_code) {
+              if (order[0] == 1) {
+                // The deadline passed first: like Beast, close the
+                // socket and report a timeout.
+                close();
+                ec = boost::beast::error::timeout;
+                n = 0;
+              }
+              return asio::deferred.values(ec, n);
+            }))(std::forward<Token>(token));
   }
 
   struct connect_range_op {
@@ -159,8 +160,7 @@ class tcp_stream {
     void operator()(Self& self) {
       if (endpoints.empty()) {
         // Complete through the executor, never inside the initiating call.
-        boost::asio::post(stream->get_executor(),
-                          boost::asio::append(std::move(self), last_error));
+        boost::asio::post(stream->get_executor(), boost::asio::append(std::move(self), last_error));
         return;
       }
       try_next(self);

@@ -50,11 +50,12 @@ namespace chaos {
 inline chaos_surface network(chaos_mode mode = chaos_mode::random) {
   return {chaos_surface::kind::network, mode, {}};
 }
-inline chaos_surface attrition(attrition_config config = {},
-                               chaos_mode mode = chaos_mode::random) {
+inline chaos_surface attrition(attrition_config config = {}, chaos_mode mode = chaos_mode::random) {
   return {chaos_surface::kind::attrition, mode, config};
 }
-inline chaos_surface buggify_knobs() { return {chaos_surface::kind::buggify_knobs, {}, {}}; }
+inline chaos_surface buggify_knobs() {
+  return {chaos_surface::kind::buggify_knobs, {}, {}};
+}
 }  // namespace chaos
 
 enum class reboot_kind : std::uint8_t { graceful, crash, crash_and_wipe };

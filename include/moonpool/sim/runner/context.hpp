@@ -39,8 +39,14 @@ class Context {
   Context(sim::world& w, sim::host h, const actor_info& self, const std::vector<actor_info>& all,
           shared_state& state, sim::timeline& events, notification& shutdown,
           bool swarm_operations = false)
-      : world_(&w), host_(h), self_(&self), all_(&all), state_(&state), events_(&events),
-        shutdown_(&shutdown), swarm_operations_(swarm_operations) {}
+      : world_(&w),
+        host_(h),
+        self_(&self),
+        all_(&all),
+        state_(&state),
+        events_(&events),
+        shutdown_(&shutdown),
+        swarm_operations_(swarm_operations) {}
 
   [[nodiscard]] const boost::asio::ip::address& my_ip() const noexcept { return self_->ip; }
   [[nodiscard]] std::string_view name() const noexcept { return self_->name; }
@@ -57,7 +63,7 @@ class Context {
   // This actor's value for a tag, or "" when it has none.
   [[nodiscard]] std::string_view tag(std::string_view key) const;
   [[nodiscard]] std::vector<boost::asio::ip::address> ips_with_tag(std::string_view key,
-                                                                    std::string_view value) const;
+                                                                   std::string_view value) const;
 
   // --- providers ----------------------------------------------------------------------
   [[nodiscard]] const network_config& network() const;

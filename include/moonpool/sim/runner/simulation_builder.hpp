@@ -45,8 +45,8 @@ struct invariant_view {
 
 // How a run chooses its seeds and when it stops.
 struct run_options {
-  std::vector<std::uint64_t> seeds;       // explicit seeds, run first, in order
-  std::optional<std::uint64_t> iterations;  // seeds derived from base_seed
+  std::vector<std::uint64_t> seeds;                    // explicit seeds, run first, in order
+  std::optional<std::uint64_t> iterations;             // seeds derived from base_seed
   std::optional<std::chrono::nanoseconds> time_limit;  // wall clock
   std::optional<std::pair<std::uint64_t, std::uint64_t>> until_stable;  // plateau, cap
   std::uint64_t base_seed = 0x6D6F6F6E706F6F6CULL;

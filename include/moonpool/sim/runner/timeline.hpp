@@ -47,7 +47,8 @@ class timeline {
     timeline_value value;
     field(std::string k, std::int64_t v) : key(std::move(k)), value(v) {}
     field(std::string k, int v) : key(std::move(k)), value(std::int64_t{v}) {}
-    field(std::string k, std::uint64_t v) : key(std::move(k)), value(static_cast<std::int64_t>(v)) {}
+    field(std::string k, std::uint64_t v)
+        : key(std::move(k)), value(static_cast<std::int64_t>(v)) {}
     field(std::string k, double v) : key(std::move(k)), value(v) {}
     field(std::string k, bool v) : key(std::move(k)), value(v) {}
     field(std::string k, const char* v) : key(std::move(k)), value(std::string(v)) {}

@@ -14,7 +14,7 @@ namespace moonpool::test {
 
 struct traffic_result {
   std::map<std::uint32_t, std::size_t> kinds;  // trace kind code -> records
-  std::map<int, int> errors;                  // error code value -> count
+  std::map<int, int> errors;                   // error code value -> count
 
   [[nodiscard]] int errors_of(boost::system::error_code ec) const {
     auto it = errors.find(ec.value());
@@ -75,7 +75,8 @@ inline traffic_result run_echo_traffic(std::uint64_t seed, const sim::network_co
         s.set_stable(stable);
         for (; done < exchanges; ++done) {
           const std::string message(1 + net.world.random().below(6000), 'm');
-          co_await sim::timeout(5s, asio::async_write(s, asio::buffer(message), asio::use_awaitable));
+          co_await sim::timeout(5s,
+                                asio::async_write(s, asio::buffer(message), asio::use_awaitable));
           std::size_t got = 0;
           while (got < message.size()) {
             std::array<char, 8192> buffer{};

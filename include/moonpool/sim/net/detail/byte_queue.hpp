@@ -40,9 +40,8 @@ class byte_queue {
         continue;
       }
       const std::string& front = chunks_.front();
-      const std::size_t n =
-          boost::asio::buffer_copy(out, boost::asio::buffer(front.data() + head_, front.size() - head_),
-                                   count - copied);
+      const std::size_t n = boost::asio::buffer_copy(
+          out, boost::asio::buffer(front.data() + head_, front.size() - head_), count - copied);
       copied += n;
       target_offset += n;
       consume_front(n);

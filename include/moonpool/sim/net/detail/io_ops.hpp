@@ -18,9 +18,7 @@ class read_op final
       : basic_pending_op<read_op_base, Handler, IoExecutor, error_code, std::size_t>(
             std::move(handler), ex),
         buffers_(buffers) {}
-  [[nodiscard]] std::size_t capacity() const override {
-    return boost::asio::buffer_size(buffers_);
-  }
+  [[nodiscard]] std::size_t capacity() const override { return boost::asio::buffer_size(buffers_); }
   std::size_t fill(byte_queue& source, std::size_t count) override {
     return source.take_into(buffers_, count);
   }
@@ -37,9 +35,7 @@ class write_op final
       : basic_pending_op<write_op_base, Handler, IoExecutor, error_code, std::size_t>(
             std::move(handler), ex),
         buffers_(buffers) {}
-  [[nodiscard]] std::size_t capacity() const override {
-    return boost::asio::buffer_size(buffers_);
-  }
+  [[nodiscard]] std::size_t capacity() const override { return boost::asio::buffer_size(buffers_); }
   [[nodiscard]] std::string bytes(std::size_t count) const override {
     return gather(buffers_, count);
   }
@@ -54,8 +50,8 @@ struct io_cancellation {
   world_state* state;
   std::uint64_t op_id;
   void operator()(boost::asio::cancellation_type_t) const {
-    complete_parked<error_code, std::size_t>(*state, op_id,
-                                             boost::asio::error::operation_aborted, 0);
+    complete_parked<error_code, std::size_t>(*state, op_id, boost::asio::error::operation_aborted,
+                                             0);
   }
 };
 

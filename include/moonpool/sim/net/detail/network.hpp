@@ -192,27 +192,27 @@ network& network_of(world_state& state);
 
 // Trace kinds of the network (trace.hpp reserves 100-199).
 namespace kinds {
-inline constexpr auto connect = static_cast<trace_kind>(100);         // conn, from, to, port
-inline constexpr auto syn_arrived = static_cast<trace_kind>(101);     // conn, attempt
-inline constexpr auto established = static_cast<trace_kind>(102);     // conn, error
-inline constexpr auto transmit = static_cast<trace_kind>(103);        // conn, side, bytes, arrival
-inline constexpr auto delivered = static_cast<trace_kind>(104);       // conn, side, bytes
-inline constexpr auto fin = static_cast<trace_kind>(105);             // conn, side
-inline constexpr auto reset = static_cast<trace_kind>(106);           // conn, side
-inline constexpr auto closed = static_cast<trace_kind>(107);          // conn, side
-inline constexpr auto accepted = static_cast<trace_kind>(108);        // conn
-inline constexpr auto partial_write = static_cast<trace_kind>(120);   // conn, side, asked, taken
-inline constexpr auto partial_read = static_cast<trace_kind>(121);    // conn, side, ready, given
-inline constexpr auto write_clog = static_cast<trace_kind>(122);      // conn, side, until
-inline constexpr auto read_clog = static_cast<trace_kind>(123);       // conn, side, until
-inline constexpr auto partitioned = static_cast<trace_kind>(124);     // from, to, until
-inline constexpr auto healed = static_cast<trace_kind>(125);          // rules left
-inline constexpr auto bit_flip = static_cast<trace_kind>(126);        // conn, side, bits
-inline constexpr auto random_close = static_cast<trace_kind>(127);    // conn, side, explicit
-inline constexpr auto connect_refused = static_cast<trace_kind>(128); // conn (fault)
-inline constexpr auto connect_hang = static_cast<trace_kind>(129);    // conn (fault)
-inline constexpr auto handshake_delay = static_cast<trace_kind>(130); // conn, delay
-inline constexpr auto host_aborted = static_cast<trace_kind>(131);    // host, connections
+inline constexpr auto connect = static_cast<trace_kind>(100);          // conn, from, to, port
+inline constexpr auto syn_arrived = static_cast<trace_kind>(101);      // conn, attempt
+inline constexpr auto established = static_cast<trace_kind>(102);      // conn, error
+inline constexpr auto transmit = static_cast<trace_kind>(103);         // conn, side, bytes, arrival
+inline constexpr auto delivered = static_cast<trace_kind>(104);        // conn, side, bytes
+inline constexpr auto fin = static_cast<trace_kind>(105);              // conn, side
+inline constexpr auto reset = static_cast<trace_kind>(106);            // conn, side
+inline constexpr auto closed = static_cast<trace_kind>(107);           // conn, side
+inline constexpr auto accepted = static_cast<trace_kind>(108);         // conn
+inline constexpr auto partial_write = static_cast<trace_kind>(120);    // conn, side, asked, taken
+inline constexpr auto partial_read = static_cast<trace_kind>(121);     // conn, side, ready, given
+inline constexpr auto write_clog = static_cast<trace_kind>(122);       // conn, side, until
+inline constexpr auto read_clog = static_cast<trace_kind>(123);        // conn, side, until
+inline constexpr auto partitioned = static_cast<trace_kind>(124);      // from, to, until
+inline constexpr auto healed = static_cast<trace_kind>(125);           // rules left
+inline constexpr auto bit_flip = static_cast<trace_kind>(126);         // conn, side, bits
+inline constexpr auto random_close = static_cast<trace_kind>(127);     // conn, side, explicit
+inline constexpr auto connect_refused = static_cast<trace_kind>(128);  // conn (fault)
+inline constexpr auto connect_hang = static_cast<trace_kind>(129);     // conn (fault)
+inline constexpr auto handshake_delay = static_cast<trace_kind>(130);  // conn, delay
+inline constexpr auto host_aborted = static_cast<trace_kind>(131);     // host, connections
 }  // namespace kinds
 
 }  // namespace moonpool::sim::detail::net
