@@ -347,6 +347,16 @@ void world_state::run_until(std::chrono::nanoseconds until) {
   now_ = std::max(now_, until);
 }
 
+std::string world_state::busy_tasks() const {
+  std::string names;
+  for (const task_record& task : tasks_) {
+    if (task.outstanding_work > 0) {
+      names += (names.empty() ? "'" : ", '") + task.name + "' (id " + std::to_string(task.id) + ")";
+    }
+  }
+  return names.empty() ? "none" : names;
+}
+
 void world_state::throw_deadlock() const {
   std::ostringstream message;
   message << "deadlock (seed " << seed_ << ") at simulated time " << now_.count()

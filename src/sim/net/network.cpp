@@ -335,8 +335,13 @@ void network::submit_connect(const std::shared_ptr<connection>& conn, const endp
   client.remote = target;
   client.connect_op = op_id;
   const host_record* server_host = state_.find_host(target.address());
-  trace(kinds::connect, conn->id, address_word(client.host->address),
-        address_word(target.address()), target.port());
+  // The label names both endpoints; later records of this connection carry
+  // its id.
+  state_.trace(kinds::connect,
+               {conn->id, address_word(client.host->address), address_word(target.address()),
+                target.port()},
+               client.local.address().to_string() + ":" + std::to_string(client.local.port()) +
+                   " -> " + target.address().to_string() + ":" + std::to_string(target.port()));
   random_stream& random = state_.streams().simulation;
   nanoseconds delay = config_.connect_latency.sample(random);
   if (server_host != nullptr) {

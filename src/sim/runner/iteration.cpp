@@ -467,8 +467,13 @@ void iteration_runner::reboot(process_slot& p, reboot_kind kind) {
     return;
   }
   kill(p);
-  // crash_and_wipe also wipes the process's storage; simulated storage is
-  // not built yet, so there is nothing more to wipe.
+  if (kind == reboot_kind::crash_and_wipe) {
+    // Simulated storage is not built yet; the hook lets a simulation wipe
+    // whatever state it keeps for this process outside the process object.
+    for (const auto& wipe : builder_.wipe_hooks_) {
+      wipe(actors_[p.actor]);
+    }
+  }
   schedule_restart(
       p, nanoseconds(random.between(config.recovery_min.count(), config.recovery_max.count() + 1)));
 }
@@ -614,7 +619,8 @@ void iteration_runner::shutdown_and_settle() {
     fail("settle: the world did not fall quiet within " +
          std::to_string(builder_.settle_time_limit_.count() / 1'000'000'000) +
          " s of simulated time; " + std::to_string(world_.pending_events()) +
-         " events still pending (a task that re-arms a timer forever?)");
+         " events still pending; tasks still busy: " + world_.state().busy_tasks() +
+         " (a task that re-arms a timer forever?)");
     throw iteration_failed{};
   }
 }

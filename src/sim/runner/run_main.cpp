@@ -122,8 +122,9 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
   app.add_option("--time-limit", time_limit_text,
                  "run seeds until S wall-clock seconds have passed");
   app.add_option("--until-stable", until_stable,
-                 "P[,MAX]: until every sometimes-assertion fired and coverage was flat for P "
-                 "seeds (cap MAX, default 1000)");
+                 "[P[,MAX]]: until every sometimes-assertion fired and coverage was flat for P "
+                 "seeds (default 10), capped at MAX seeds (default 1000)")
+      ->expected(0, 1);
   app.add_option("--shard", shard, "I/N: run only the seeds of shard I of N")
       ->capture_default_str();
   app.add_option("--base-seed", base_seed_text,
@@ -162,8 +163,8 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
     if (!base_seed_text.empty()) {
       options.base_seed = parse_u64(base_seed_text, "--base-seed");
     }
-    if (!until_stable.empty()) {
-      options.until_stable = parse_until_stable(until_stable);
+    if (app.count("--until-stable") > 0) {
+      options.until_stable = parse_until_stable(until_stable.empty() ? "10,1000" : until_stable);
     }
     std::tie(options.shard_index, options.shard_count) = parse_shard(shard);
     options.record_trace = !trace_path.empty();

@@ -63,6 +63,14 @@ SimulationBuilder& SimulationBuilder::fault(fault_factory factory) {
   return *this;
 }
 
+SimulationBuilder& SimulationBuilder::on_wipe(wipe_hook hook) {
+  if (!hook) {
+    throw std::invalid_argument("SimulationBuilder::on_wipe got an empty hook");
+  }
+  wipe_hooks_.push_back(std::move(hook));
+  return *this;
+}
+
 SimulationBuilder& SimulationBuilder::swarm_operations(bool enabled) {
   swarm_operations_ = enabled;
   return *this;

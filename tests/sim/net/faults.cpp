@@ -221,3 +221,31 @@ TEST(Faults, NetworkConfigPresetsAndValidation) {
   moonpool::sim::world w{1};
   EXPECT_THROW(w.set_network_config(bad), std::invalid_argument);
 }
+
+TEST(Faults, LatencyDistributionsStayInRangeAndHaveTheirShape) {
+  using moonpool::sim::latency_distribution;
+  moonpool::sim::random_stream random(1);
+  const auto uniform = latency_distribution::uniform(1ms, 3ms);
+  const auto exponential = latency_distribution::exponential(1ms, 2ms);
+  const auto bimodal = latency_distribution::bimodal(1ms, 2ms, 50ms, 60ms, 0.1);
+  double uniform_sum = 0;
+  double exponential_sum = 0;
+  int slow = 0;
+  constexpr int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    const auto u = uniform.sample(random);
+    ASSERT_GE(u, 1ms);
+    ASSERT_LT(u, 3ms);
+    uniform_sum += std::chrono::duration<double, std::milli>(u).count();
+    const auto e = exponential.sample(random);
+    ASSERT_GE(e, 1ms);
+    exponential_sum += std::chrono::duration<double, std::milli>(e).count();
+    const auto b = bimodal.sample(random);
+    ASSERT_TRUE((b >= 1ms && b < 2ms) || (b >= 50ms && b < 60ms));
+    slow += b >= 50ms ? 1 : 0;
+  }
+  EXPECT_NEAR(uniform_sum / n, 2.0, 0.05);
+  EXPECT_NEAR(exponential_sum / n, 3.0, 0.1) << "minimum 1 ms plus a 2 ms mean";
+  EXPECT_NEAR(static_cast<double>(slow) / n, 0.1, 0.01);
+  EXPECT_EQ(latency_distribution::fixed(5ms).sample(random), 5ms);
+}

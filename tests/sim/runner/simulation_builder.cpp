@@ -428,3 +428,30 @@ TEST(Runner, BuggifyKnobsSpikeNetworkKnobsOnSomeSeeds) {
   EXPECT_EQ(spiked(false), 0u);
   EXPECT_GT(spiked(true), 3u);
 }
+
+TEST(Runner, CrashAndWipeCallsTheWipeHook) {
+  moonpool::sim::attrition_config attrition;
+  attrition.graceful_weight = 0;
+  attrition.crash_weight = 0;
+  attrition.crash_and_wipe_weight = 1;
+  std::vector<std::string> wiped;
+  SimulationBuilder sim;
+  sim.processes(2, [] { return std::make_unique<counter_process>(); })
+      .workload([] { return std::make_unique<idle_workload>(); })
+      .chaos_duration(60s)
+      .enable_chaos({moonpool::sim::chaos::attrition(attrition)})
+      .on_wipe([&](const moonpool::sim::actor_info& who) { wiped.push_back(who.name); });
+  const auto result = sim.run_seed(8);
+  EXPECT_TRUE(result.ok) << result.error;
+  EXPECT_FALSE(wiped.empty());
+  for (const auto& name : wiped) {
+    EXPECT_TRUE(name == "counter-0" || name == "counter-1") << name;
+  }
+}
+
+TEST(Runner, TheQuietCheckNamesTheBusyTask) {
+  SimulationBuilder sim;
+  sim.settle_time_limit(1min).workload([] { return std::make_unique<rearming_workload>(); });
+  const auto result = sim.run_seed(3);
+  EXPECT_NE(result.error.find("'heartbeat'"), std::string::npos) << result.error;
+}

@@ -108,6 +108,8 @@ class world_state {
   void post(task_record* task, callback handler);
   [[nodiscard]] std::size_t ready_count() const noexcept { return ready_.size(); }
   [[nodiscard]] std::int64_t outstanding_work() const noexcept { return outstanding_work_; }
+  // "'name' (id N), ..." for every task with outstanding work, or "none".
+  [[nodiscard]] std::string busy_tasks() const;
 
   // --- the event queue ---------------------------------------------------
   // Schedules `action` at absolute simulated time `at` (clamped to now: time

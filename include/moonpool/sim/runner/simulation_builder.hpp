@@ -20,6 +20,7 @@
 
 #include "moonpool/sim/net/network_config.hpp"
 #include "moonpool/sim/runner/chaos.hpp"
+#include "moonpool/sim/runner/context.hpp"
 #include "moonpool/sim/runner/fault_injector.hpp"
 #include "moonpool/sim/runner/process.hpp"
 #include "moonpool/sim/runner/report.hpp"
@@ -68,6 +69,7 @@ class SimulationBuilder {
   using workload_factory = std::function<std::unique_ptr<Workload>()>;
   using invariant_check = std::function<void(const invariant_view&)>;
   using fault_factory = std::function<std::unique_ptr<FaultInjector>()>;
+  using wipe_hook = std::function<void(const actor_info&)>;
 
   SimulationBuilder& name(std::string value);
   // `count` processes from one factory, at 10.0.1.1, 10.0.1.2, ...
@@ -85,6 +87,9 @@ class SimulationBuilder {
   // A fault injector, built afresh for every iteration, run during the
   // chaos window.
   SimulationBuilder& fault(fault_factory factory);
+  // Called for a process rebooted with reboot_kind::crash_and_wipe, after it
+  // died and before it restarts: wipe what it keeps outside its object.
+  SimulationBuilder& on_wipe(wipe_hook hook);
   // Operation swarm: each seed enables a subset of a workload's operations
   // (Context::operation_enabled / enabled_operations).
   SimulationBuilder& swarm_operations(bool enabled = true);
@@ -138,6 +143,7 @@ class SimulationBuilder {
   network_config network_{};
   std::vector<named_invariant> invariants_;
   std::vector<fault_factory> faults_;
+  std::vector<wipe_hook> wipe_hooks_;
   bool swarm_operations_ = false;
   std::chrono::nanoseconds phase_time_limit_ = std::chrono::hours(1);
   std::chrono::nanoseconds settle_time_limit_ = std::chrono::minutes(5);
