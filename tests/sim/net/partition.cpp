@@ -19,29 +19,12 @@ using namespace std::chrono_literals;
 using boost::system::error_code;
 using moonpool::test::two_hosts;
 
-namespace {
-
-// Connects, then runs `body(client, server)` on the client host.
-template <class Body>
-void connected(two_hosts& net, Body body) {
-  net.spawn_on(net.client, "pair", [&net, body]() mutable -> asio::awaitable<void> {
-    tcp::acceptor acc(net.server.get_executor(), net.server_endpoint());
-    tcp::socket client(co_await asio::this_coro::executor);
-    auto accepted = acc.async_accept(asio::deferred);
-    co_await client.async_connect(net.server_endpoint(), asio::use_awaitable);
-    tcp::socket server = co_await std::move(accepted)(asio::use_awaitable);
-    co_await body(client, server);
-  });
-}
-
-}  // namespace
-
 TEST(Partition, OneWayBlocksOnlyThatDirectionAndHeldDataArrivesInOrderAfterHeal) {
   two_hosts net{1};
   std::string at_server;
   std::string at_client;
   std::chrono::nanoseconds arrived{};
-  connected(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     net.world.partition(net.client, net.server, 2s);  // client -> server blocked for 2 s
     const auto start = net.world.now();
     co_await asio::async_write(client, asio::buffer(std::string("first,second,third")),
@@ -66,7 +49,7 @@ TEST(Partition, BothWaysAndIsolateBlockEverythingUntilHealed) {
     two_hosts net{2};
     error_code read_error;
     std::size_t got = 0;
-    connected(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+    net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
       if (isolate) {
         net.world.isolate(net.server);
       } else {
@@ -91,7 +74,7 @@ TEST(Partition, BothWaysAndIsolateBlockEverythingUntilHealed) {
 TEST(Partition, HealRestoresBothDirectionsAtOnce) {
   two_hosts net{3};
   std::string got(4, '\0');
-  connected(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     net.world.partition_both_ways(net.client, net.server);
     co_await asio::async_write(client, asio::buffer(std::string("late")), asio::use_awaitable);
     co_await moonpool::sim::sleep(3s);

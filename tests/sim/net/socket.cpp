@@ -81,29 +81,10 @@ TEST(Socket, ConnectWithoutListenerIsRefusedAndUnknownHostUnreachable) {
   EXPECT_EQ(unreachable, asio::error::host_unreachable);
 }
 
-namespace {
-
-// Connects a client socket to an accepted server socket and hands both to
-// `body`, which runs on the client host.
-template <class Body>
-void with_connection(two_hosts& net, Body body) {
-  net.spawn_on(net.client, "pair", [&net, body]() mutable -> asio::awaitable<void> {
-    auto client_ex = co_await asio::this_coro::executor;
-    tcp::acceptor acc(net.server.get_executor(), net.server_endpoint());
-    tcp::socket client(client_ex);
-    auto accepted = acc.async_accept(asio::deferred);
-    co_await client.async_connect(net.server_endpoint(), asio::use_awaitable);
-    tcp::socket server = co_await std::move(accepted)(asio::use_awaitable);
-    co_await body(client, server);
-  });
-}
-
-}  // namespace
-
 TEST(Socket, PendingReadsAreServedInFifoOrder) {
   two_hosts net{3};
   std::vector<int> order;
-  with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     std::array<char, 4> a{}, b{}, c{};
     int done = 0;
     auto note = [&](int id) {
@@ -134,7 +115,7 @@ TEST(Socket, PendingWriteSomesCompleteInFifoOrderAndKeepTheirBytesInOrder) {
   std::string received;
   std::string expected;
   std::vector<int> completed;
-  with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     std::vector<std::string> parts;
     for (int i = 0; i < 10; ++i) {
       parts.push_back(std::string(20000, static_cast<char>('a' + i)));
@@ -174,7 +155,7 @@ TEST(Socket, PendingWriteSomesCompleteInFifoOrderAndKeepTheirBytesInOrder) {
 TEST(Socket, GracefulCloseDeliversEverythingInFlightThenEof) {
   two_hosts net{5, moonpool::sim::network_config{}};
   std::string got;
-  with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     co_await asio::async_write(client, asio::buffer(std::string(100000, 'x')), asio::use_awaitable);
     client.close();  // FIN goes after the data still in flight
     got = co_await read_all(server);
@@ -186,7 +167,7 @@ TEST(Socket, GracefulCloseDeliversEverythingInFlightThenEof) {
 TEST(Socket, AbortResetsBothEndsOnReadAndWrite) {
   two_hosts net{6, moonpool::sim::network_config{}};
   error_code client_read, client_write, server_read, server_write;
-  with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     net.world.abort_connections(net.server);  // the server host "crashes"
     char byte;
     std::tie(server_read, std::ignore) = co_await server.async_read_some(
@@ -208,7 +189,7 @@ TEST(Socket, AbortResetsBothEndsOnReadAndWrite) {
 TEST(Socket, ClosingWithUnreadDataResetsThePeer) {
   two_hosts net{7};
   error_code peer_error;
-  with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     co_await asio::async_write(client, asio::buffer(std::string("unread")), asio::use_awaitable);
     co_await moonpool::sim::sleep(10ms);  // it has arrived, unread
     server.close();
@@ -227,7 +208,7 @@ TEST(Socket, BackpressureGivesShortWritesAndBoundsAFastWriter) {
   two_hosts net{8, config};
   std::size_t first_write = 0;
   std::size_t written_before_reading = 0;
-  with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     first_write =
         co_await client.async_write_some(asio::buffer(std::string(5000, 'y')), asio::use_awaitable);
     // A writer that never sees its reader read stalls once both buffers are full.
@@ -256,7 +237,7 @@ TEST(Socket, BackpressureGivesShortWritesAndBoundsAFastWriter) {
 TEST(Socket, CancelAndPerOperationCancellationAbort) {
   two_hosts net{9};
   error_code cancelled, slot_cancelled, still_fine;
-  with_connection(net, [&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket& server) -> asio::awaitable<void> {
     char a, b, c;
     int done = 0;
     server.async_read_some(asio::buffer(&a, 1), [&](error_code ec, std::size_t) {
@@ -290,7 +271,7 @@ TEST(Socket, CancelAndPerOperationCancellationAbort) {
 
 TEST(Socket, ZeroSizeReadsAndWritesCompleteAtOnce) {
   two_hosts net{10};
-  with_connection(net, [&](tcp::socket& client, tcp::socket&) -> asio::awaitable<void> {
+  net.with_connection([&](tcp::socket& client, tcp::socket&) -> asio::awaitable<void> {
     const auto start = net.world.now();
     std::size_t n = co_await client.async_read_some(asio::mutable_buffer(), asio::use_awaitable);
     EXPECT_EQ(n, 0u);

@@ -3,6 +3,7 @@
 // helpers to run a coroutine on each.
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <functional>
@@ -33,6 +34,20 @@ struct two_hosts {
   template <class F>
   void spawn_on(const sim::host& where, std::string name, F body) {
     handles.push_back(sim::spawn(where.get_executor(), std::move(name), std::move(body)));
+  }
+
+  // Opens a connection from the client host to the server host, then runs
+  // `body(client_socket, server_socket)` on the client host.
+  template <class Body>
+  void with_connection(Body body) {
+    spawn_on(client, "pair", [this, body]() mutable -> asio::awaitable<void> {
+      sim::tcp::acceptor acceptor(server.get_executor(), server_endpoint());
+      sim::tcp::socket client_socket(co_await asio::this_coro::executor);
+      auto accepted = acceptor.async_accept(asio::deferred);
+      co_await client_socket.async_connect(server_endpoint(), asio::use_awaitable);
+      sim::tcp::socket server_socket = co_await std::move(accepted)(asio::use_awaitable);
+      co_await body(client_socket, server_socket);
+    });
   }
 
   void run_and_check() {
