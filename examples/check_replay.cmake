@@ -21,3 +21,17 @@ if(hash_a STREQUAL hash_c)
   message(FATAL_ERROR "seeds 11 and 12 gave the same trace ${hash_a}")
 endif()
 message(STATUS "seed 11 -> ${hash_a} twice; seed 12 -> ${hash_c}")
+
+# The golden fingerprint: every compiler and build type must agree on it
+# (see tests/sim/determinism.cpp for why, and when to update it).
+if(DEFINED GOLDEN_SEED)
+  execute_process(COMMAND ${BINARY} --seed ${GOLDEN_SEED} --quiet
+                          --report-json ${WORK_DIR}/golden.json
+                  RESULT_VARIABLE exit_code OUTPUT_QUIET ERROR_QUIET)
+  file(READ ${WORK_DIR}/golden.json report)
+  string(JSON golden GET "${report}" seeds 0 trace_hash)
+  if(NOT golden STREQUAL GOLDEN_HASH)
+    message(FATAL_ERROR "seed ${GOLDEN_SEED} gave trace ${golden}; every build must give ${GOLDEN_HASH}")
+  endif()
+  message(STATUS "golden: seed ${GOLDEN_SEED} -> ${golden}")
+endif()

@@ -120,8 +120,10 @@ struct Nemesis : moonpool::sim::FaultInjector {
     for (;;) {
       co_await moonpool::sim::sleep(std::chrono::milliseconds(1000 + faults.random().below(3000)));
       if (faults.random().chance(0.5)) {
-        faults.isolate(nodes[faults.random().below(nodes.size())],
-                       std::chrono::milliseconds(500 + faults.random().below(2500)));
+        // One draw per statement, so every compiler draws in the same order.
+        const auto victim = nodes[faults.random().below(nodes.size())];
+        const auto duration = std::chrono::milliseconds(500 + faults.random().below(2500));
+        faults.isolate(victim, duration);
         MP_REACHABLE("a node was isolated");
       }
     }

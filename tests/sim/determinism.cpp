@@ -90,3 +90,14 @@ TEST(Determinism, RecordedTraceReplaysToTheSameDigest) {
   }
   EXPECT_EQ(digest.hex(), w.trace_hash());
 }
+
+// Golden fingerprints. Every build (g++ or clang++, Release or Debug) must
+// produce exactly these; the presets run this test under each compiler, so
+// a compiler-dependent decision (an unspecified evaluation order, a
+// std::distribution, an address) fails it. If you change the engine's
+// behaviour on purpose, update the values and say so in the commit.
+TEST(Determinism, GoldenTraceHashesAreTheSameForEveryCompilerAndBuild) {
+  EXPECT_EQ(run_probe_program(1), "358f566e72c6ea2a");
+  EXPECT_EQ(run_probe_program(2), "de4e211160c96445");
+  EXPECT_EQ(run_probe_program(3), "ca62a070e8cfc367");
+}

@@ -80,7 +80,9 @@ nanoseconds network::pair_latency(const host_record& from, const host_record& to
 }
 
 nanoseconds network::one_way_latency(const host_record& from, const host_record& to) {
-  return config_.delivery_latency.sample(state_.streams().simulation) + pair_latency(from, to);
+  // Two statements: both may draw, and the operands of + are unsequenced.
+  const nanoseconds sampled = config_.delivery_latency.sample(state_.streams().simulation);
+  return sampled + pair_latency(from, to);
 }
 
 bool network::roll_random_close(const std::shared_ptr<connection>& conn, int side) {
@@ -337,11 +339,11 @@ void network::submit_connect(const std::shared_ptr<connection>& conn, const endp
   const host_record* server_host = state_.find_host(target.address());
   // The label names both endpoints; later records of this connection carry
   // its id.
-  state_.trace(kinds::connect,
-               {conn->id, address_word(client.host->address), address_word(target.address()),
-                target.port()},
-               client.local.address().to_string() + ":" + std::to_string(client.local.port()) +
-                   " -> " + target.address().to_string() + ":" + std::to_string(target.port()));
+  state_.trace(
+      kinds::connect,
+      {conn->id, address_word(client.host->address), address_word(target.address()), target.port()},
+      client.local.address().to_string() + ":" + std::to_string(client.local.port()) + " -> " +
+          target.address().to_string() + ":" + std::to_string(target.port()));
   random_stream& random = state_.streams().simulation;
   nanoseconds delay = config_.connect_latency.sample(random);
   if (server_host != nullptr) {
@@ -624,10 +626,10 @@ bool network::transmit(const std::shared_ptr<connection>& conn, int side) {
   maybe_flip_bits(*conn, side, bytes);
   const nanoseconds arrival = std::max(now + one_way_latency(*from.host, *to.host), f.last_arrival);
   f.last_arrival = arrival;
-  f.in_flight += bytes.size();
-  trace(kinds::transmit, conn->id, side, bytes.size(), as_u64(arrival));
-  state_.schedule_at(arrival, kinds::delivered,
-                     {conn->id, static_cast<std::uint64_t>(side), bytes.size()},
+  const std::size_t size = bytes.size();  // before the lambda takes the bytes
+  f.in_flight += size;
+  trace(kinds::transmit, conn->id, static_cast<std::uint64_t>(side), size, as_u64(arrival));
+  state_.schedule_at(arrival, kinds::delivered, {conn->id, static_cast<std::uint64_t>(side), size},
                      [this, conn, side, bytes = std::move(bytes)]() mutable {
                        deliver(conn, side, std::move(bytes));
                      });

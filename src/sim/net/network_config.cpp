@@ -103,12 +103,16 @@ network_config network_config::random_for_seed(std::uint64_t seed) {
   config.partial_read_probability = static_cast<double>(random.below(50)) / 100.0;
   config.write_clog_probability = static_cast<double>(random.below(5)) / 100.0;
   config.read_clog_probability = static_cast<double>(random.below(5)) / 100.0;
-  config.clog_duration = latency_distribution::uniform(milliseconds(random.between(50, 300)),
-                                                       milliseconds(random.between(300, 800)));
+  // One draw per statement: the order of draws inside one argument list is
+  // unspecified, and g++ and clang++ pick differently.
+  const milliseconds clog_low(random.between(50, 300));
+  const milliseconds clog_high(random.between(300, 800));
+  config.clog_duration = latency_distribution::uniform(clog_low, clog_high);
   config.partition_probability = static_cast<double>(random.below(20)) / 10000.0;
   config.partition_kind = static_cast<partition_strategy>(random.below(3));
-  config.partition_duration = latency_distribution::uniform(
-      milliseconds(random.between(100, 1000)), milliseconds(random.between(1000, 3000)));
+  const milliseconds partition_low(random.between(100, 1000));
+  const milliseconds partition_high(random.between(1000, 3000));
+  config.partition_duration = latency_distribution::uniform(partition_low, partition_high);
   config.bit_flip_probability = static_cast<double>(random.between(1, 20)) / 100000.0;
   config.bit_flip_cooldown = milliseconds(random.below(100));
   config.random_close_probability = static_cast<double>(random.between(1, 100)) / 100000.0;

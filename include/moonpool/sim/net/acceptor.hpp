@@ -61,8 +61,11 @@ class acceptor {
     return boost::asio::async_initiate<AcceptToken, void(boost::system::error_code, socket)>(
         [this](auto handler, executor_type socket_ex) {
           using op = move_accept_op<decltype(handler)>;
+          // Read the slot before the handler is moved away (argument
+          // evaluation order is unspecified).
+          auto slot = boost::asio::get_associated_cancellation_slot(handler);
           this->submit(std::make_unique<op>(std::move(handler), executor_, std::move(socket_ex)),
-                       boost::asio::get_associated_cancellation_slot(handler));
+                       slot);
         },
         token, executor_type(socket_executor));
   }
