@@ -41,7 +41,7 @@ std::vector<boost::asio::ip::address> Context::ips_with_tag(std::string_view key
   return ips;
 }
 
-const network_config& Context::network() const {
+const network_config& Context::network_config() const {
   return world_->current_network_config();
 }
 random_stream& Context::random() const {

@@ -409,7 +409,7 @@ TEST(Runner, BuggifyKnobsSpikeNetworkKnobsOnSomeSeeds) {
   struct knob_probe : moonpool::sim::Workload {
     std::string_view name() const override { return "probe"; }
     asio::awaitable<void> run(Context& ctx) override {
-      MP_SOMETIMES(ctx.network().write_clog_probability >= 0.5, "clog knob spiked");
+      MP_SOMETIMES(ctx.network_config().write_clog_probability >= 0.5, "clog knob spiked");
       co_return;
     }
   };

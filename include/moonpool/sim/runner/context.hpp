@@ -66,7 +66,9 @@ class Context {
                                                                    std::string_view value) const;
 
   // --- providers ----------------------------------------------------------------------
-  [[nodiscard]] const network_config& network() const;
+  // The network configuration in force (it changes when chaos ends).
+  [[nodiscard]] const sim::network_config& network_config() const;
+  [[nodiscard]] const sim::network_config& network() const { return network_config(); }
   // The counted simulation stream: application randomness replays per seed.
   [[nodiscard]] random_stream& random() const;
   // Simulated time, and this host's own (possibly drifted) clock reading.
