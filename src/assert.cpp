@@ -1,25 +1,146 @@
 #include "moonpool/assert.hpp"
 
-#include <map>
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 
 #include "moonpool/sim/runner/report.hpp"
 
 namespace moonpool::assertions {
 namespace {
 
-struct counts {
-  kind what{};
-  std::uint64_t pass = 0;
-  std::uint64_t fail = 0;
+// The run's table lives in an anonymous shared mapping: a process forked
+// from this one (an explored timeline) updates the same counters. Only
+// lock-free atomics live there, which are address-free on the platforms we
+// build for, so they work across processes.
+constexpr std::size_t slot_count = 256;
+constexpr std::size_t bucket_count = 1024;
+constexpr std::size_t message_bytes = 96;
+
+enum : std::uint32_t { empty = 0, claiming = 1, ready = 2 };
+
+struct slot {
+  std::atomic<std::uint32_t> state;
+  std::uint32_t hash;
+  std::uint8_t what;
+  std::atomic<std::uint64_t> pass;
+  std::atomic<std::uint64_t> fail;
+  std::atomic<std::uint64_t> frontier;
+  std::atomic<std::uint64_t> conditions;
+  std::atomic<std::uint64_t> buckets;
+  char message[message_bytes];
 };
 
-// The run's table. Keyed by message: ordered, so the report is sorted and
-// nothing depends on hashing.
-std::map<std::string, counts, std::less<>>& run_table() {
-  static std::map<std::string, counts, std::less<>> table;
+struct bucket {
+  std::atomic<std::uint32_t> state;
+  std::uint32_t slot_index;
+  std::uint64_t key_hash;
+  std::atomic<std::uint64_t> hits;
+  std::atomic<std::int64_t> best_quality;
+};
+
+struct table_block {
+  std::atomic<std::uint64_t> dropped;  // records beyond the table's capacity
+  slot slots[slot_count];
+  bucket buckets[bucket_count];
+};
+
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+
+table_block* shared_table() {
+  static table_block* table = [] {
+    void* memory = mmap(nullptr, sizeof(table_block), PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) {
+      std::fputs("moonpool: cannot map the shared assertion table\n", stderr);
+      std::abort();
+    }
+    return new (memory) table_block{};
+  }();
   return table;
 }
 
+std::uint32_t fnv1a(std::string_view text) {
+  std::uint32_t h = 0x811C9DC5u;
+  for (char c : text) {
+    h = (h ^ static_cast<unsigned char>(c)) * 0x01000193u;
+  }
+  return h;
+}
+
+// Claims `state` for this process, or waits until whoever claims it is
+// done. Returns true when this caller claimed it.
+bool claim_or_wait(std::atomic<std::uint32_t>& state) {
+  std::uint32_t expected = empty;
+  if (state.compare_exchange_strong(expected, claiming, std::memory_order_acq_rel)) {
+    return true;
+  }
+  while (state.load(std::memory_order_acquire) != ready) {
+  }
+  return false;
+}
+
+// The slot for `message`, created on first use; null when the table is full.
+slot* find_slot(kind what, std::string_view message) {
+  table_block& table = *shared_table();
+  const std::string_view key = message.substr(0, message_bytes - 1);
+  const std::uint32_t hash = fnv1a(key);
+  for (std::size_t probe = 0; probe < slot_count; ++probe) {
+    slot& s = table.slots[(hash + probe) % slot_count];
+    if (s.state.load(std::memory_order_acquire) != ready && claim_or_wait(s.state)) {
+      s.hash = hash;
+      s.what = static_cast<std::uint8_t>(what);
+      std::memcpy(s.message, key.data(), key.size());
+      s.message[key.size()] = '\0';
+      s.state.store(ready, std::memory_order_release);
+      return &s;
+    }
+    if (s.hash == hash && key == std::string_view(s.message)) {
+      return &s;
+    }
+  }
+  table.dropped.fetch_add(1, std::memory_order_relaxed);
+  return nullptr;
+}
+
+// The bucket of (slot, key combination); second is true on its first hit.
+std::pair<bucket*, bool> find_bucket(std::uint32_t slot_index, std::uint64_t key_hash) {
+  table_block& table = *shared_table();
+  for (std::size_t probe = 0; probe < bucket_count; ++probe) {
+    bucket& b = table.buckets[(key_hash + slot_index + probe) % bucket_count];
+    if (b.state.load(std::memory_order_acquire) != ready && claim_or_wait(b.state)) {
+      b.slot_index = slot_index;
+      b.key_hash = key_hash;
+      b.best_quality.store(INT64_MIN, std::memory_order_relaxed);
+      b.state.store(ready, std::memory_order_release);
+      return {&b, true};
+    }
+    if (b.slot_index == slot_index && b.key_hash == key_hash) {
+      return {&b, false};
+    }
+  }
+  table.dropped.fetch_add(1, std::memory_order_relaxed);
+  return {nullptr, false};
+}
+
+void raise_to(std::atomic<std::uint64_t>& target, std::uint64_t value) {
+  std::uint64_t seen = target.load(std::memory_order_relaxed);
+  while (seen < value && !target.compare_exchange_weak(seen, value)) {
+  }
+}
+
+void raise_to(std::atomic<std::int64_t>& target, std::int64_t value) {
+  std::int64_t seen = target.load(std::memory_order_relaxed);
+  while (seen < value && !target.compare_exchange_weak(seen, value)) {
+  }
+}
+
+// Violations belong to the current seed in this process alone.
 thread_local std::uint64_t violations = 0;
 thread_local std::string first_violation_message;
 
@@ -29,7 +150,28 @@ bool is_always_type(kind k) {
 }
 
 bool is_sometimes_type(kind k) {
-  return k == kind::sometimes || k == kind::reachable || k == kind::numeric_sometimes;
+  return k == kind::sometimes || k == kind::reachable || k == kind::numeric_sometimes ||
+         k == kind::sometimes_all || k == kind::sometimes_each;
+}
+
+bool passed(const slot& s) {
+  const auto k = static_cast<kind>(s.what);
+  if (k == kind::sometimes_all) {
+    return s.conditions.load() > 0 && s.frontier.load() == s.conditions.load();
+  }
+  if (k == kind::sometimes_each) {
+    return s.buckets.load() > 0;
+  }
+  return s.pass.load() > 0;
+}
+
+template <class Visit>
+void for_each_slot(Visit&& visit) {
+  for (const slot& s : shared_table()->slots) {
+    if (s.state.load(std::memory_order_acquire) == ready) {
+      visit(s);
+    }
+  }
 }
 
 }  // namespace
@@ -39,17 +181,72 @@ namespace detail {
 thread_local bool active = false;
 
 void record(kind k, std::string_view message, bool ok) {
-  auto& table = run_table();
-  auto it = table.find(message);
-  if (it == table.end()) {
-    it = table.emplace(std::string(message), counts{k, 0, 0}).first;
+  if (slot* s = find_slot(k, message)) {
+    (ok ? s->pass : s->fail).fetch_add(1, std::memory_order_relaxed);
   }
-  ok ? ++it->second.pass : ++it->second.fail;
-  if (!ok && is_always_type(k)) {
-    if (violations++ == 0) {
-      first_violation_message = std::string(message);
+  if (!ok && is_always_type(k) && violations++ == 0) {
+    first_violation_message = std::string(message);
+  }
+}
+
+void record_all(std::string_view message,
+                std::initializer_list<std::pair<std::string_view, bool>> conditions) {
+  slot* s = find_slot(kind::sometimes_all, message);
+  if (s == nullptr) {
+    return;
+  }
+  const auto held = static_cast<std::uint64_t>(
+      std::count_if(conditions.begin(), conditions.end(), [](const auto& c) { return c.second; }));
+  s->pass.fetch_add(1, std::memory_order_relaxed);
+  raise_to(s->conditions, conditions.size());
+  raise_to(s->frontier, held);
+}
+
+namespace {
+
+void record_each_impl(std::string_view message,
+                      std::initializer_list<std::pair<std::string_view, std::int64_t>> keys,
+                      const std::int64_t* quality) {
+  slot* s = find_slot(kind::sometimes_each, message);
+  if (s == nullptr) {
+    return;
+  }
+  std::uint64_t key_hash = 0xCBF29CE484222325ULL;
+  for (const auto& [name, value] : keys) {
+    for (char c : name) {
+      key_hash = (key_hash ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
+    }
+    for (int byte = 0; byte < 8; ++byte) {
+      key_hash = (key_hash ^ ((static_cast<std::uint64_t>(value) >> (8 * byte)) & 0xFF)) *
+                 0x100000001B3ULL;
     }
   }
+  s->pass.fetch_add(1, std::memory_order_relaxed);
+  const auto slot_index = static_cast<std::uint32_t>(s - shared_table()->slots);
+  auto [b, first] = find_bucket(slot_index, key_hash);
+  if (b == nullptr) {
+    return;
+  }
+  b->hits.fetch_add(1, std::memory_order_relaxed);
+  if (first) {
+    s->buckets.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (quality != nullptr) {
+    raise_to(b->best_quality, *quality);
+  }
+}
+
+}  // namespace
+
+void record_each(std::string_view message,
+                 std::initializer_list<std::pair<std::string_view, std::int64_t>> keys) {
+  record_each_impl(message, keys, nullptr);
+}
+
+void record_each(std::string_view message,
+                 std::initializer_list<std::pair<std::string_view, std::int64_t>> keys,
+                 std::int64_t quality) {
+  record_each_impl(message, keys, &quality);
 }
 
 }  // namespace detail
@@ -70,6 +267,10 @@ std::string_view to_string(kind k) noexcept {
       return "numeric_always";
     case kind::numeric_sometimes:
       return "numeric_sometimes";
+    case kind::sometimes_all:
+      return "sometimes_all";
+    case kind::sometimes_each:
+      return "sometimes_each";
   }
   return "unknown";
 }
@@ -87,6 +288,7 @@ iteration_scope::~iteration_scope() {
 std::uint64_t iteration_violations() noexcept {
   return violations;
 }
+
 std::string first_violation() {
   return first_violation_message;
 }
@@ -99,39 +301,47 @@ void reachable_hit(std::string_view message) {
 
 std::vector<sim::assertion_row> table() {
   std::vector<sim::assertion_row> rows;
-  for (const auto& [message, c] : run_table()) {
+  for_each_slot([&rows](const slot& s) {
+    const auto k = static_cast<kind>(s.what);
     sim::assertion_row row;
-    row.name = message;
-    row.kind = std::string(to_string(c.what));
-    row.pass = c.pass;
-    row.fail = c.fail;
-    if (is_always_type(c.what)) {
-      row.status = c.fail > 0 ? "fail" : "pass";
+    row.name = s.message;
+    row.kind = std::string(to_string(k));
+    row.pass = s.pass.load();
+    row.fail = s.fail.load();
+    row.frontier = s.frontier.load();
+    row.conditions = s.conditions.load();
+    row.buckets = s.buckets.load();
+    if (is_always_type(k)) {
+      row.status = row.fail > 0 ? "fail" : "pass";
     } else {
-      row.status = c.pass > 0 ? "pass" : "miss";
+      row.status = passed(s) ? "pass" : "miss";
     }
     rows.push_back(std::move(row));
-  }
+  });
+  // Sorted by message: the slot order depends on hashes and on which forked
+  // timeline created a slot first.
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return rows;
 }
 
 void reset_table() {
-  run_table().clear();
+  table_block* table = shared_table();
+  table->~table_block();
+  new (table) table_block{};
 }
 
 std::size_t sometimes_reached() noexcept {
   std::size_t reached = 0;
-  for (const auto& [message, c] : run_table()) {
-    reached += is_sometimes_type(c.what) && c.pass > 0 ? 1 : 0;
-  }
+  for_each_slot([&reached](const slot& s) {
+    reached += is_sometimes_type(static_cast<kind>(s.what)) && passed(s) ? 1 : 0;
+  });
   return reached;
 }
 
 std::size_t sometimes_total() noexcept {
   std::size_t total = 0;
-  for (const auto& [message, c] : run_table()) {
-    total += is_sometimes_type(c.what) ? 1 : 0;
-  }
+  for_each_slot(
+      [&total](const slot& s) { total += is_sometimes_type(static_cast<kind>(s.what)) ? 1 : 0; });
   return total;
 }
 

@@ -8,15 +8,29 @@
 //   MP_REACHABLE("leader stepped down");
 //   MP_UNREACHABLE("two leaders in one term");
 //   MP_ALWAYS_LE(queue.size(), 1000, "queue bounded");
+//   MP_SOMETIMES_ALL("degraded but serving", {{"leader down", a}, {"writes ok", b}});
+//   MP_SOMETIMES_EACH("request outcome", {{"status", code}, {"retries", n}});
 //
 // Assertions never abort. They are counted per message across all seeds of
 // a run; a violated always-type assertion fails the current seed; the
 // report's table shows pass/fail counts and a status: `pass`, `fail`, or
 // `miss` (a sometimes/reachable assertion that never passed).
+//
+// MP_SOMETIMES_ALL passes when all its named conditions held at once at
+// least once; the report also gives the frontier (most held at once).
+// MP_SOMETIMES_EACH counts every distinct combination of its key values as
+// a bucket (an optional third argument is a quality to maximise per
+// bucket); it passes once any bucket was seen, and the report gives the
+// number of buckets.
+//
+// The counts live in memory shared with forked processes, so timelines
+// that fork from one another report into one table.
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace moonpool::sim {
@@ -33,6 +47,8 @@ enum class kind : std::uint8_t {
   unreachable,
   numeric_always,
   numeric_sometimes,
+  sometimes_all,
+  sometimes_each,
 };
 
 [[nodiscard]] std::string_view to_string(kind k) noexcept;
@@ -40,6 +56,13 @@ enum class kind : std::uint8_t {
 namespace detail {
 extern thread_local bool active;
 void record(kind k, std::string_view message, bool ok);
+void record_all(std::string_view message,
+                std::initializer_list<std::pair<std::string_view, bool>> conditions);
+void record_each(std::string_view message,
+                 std::initializer_list<std::pair<std::string_view, std::int64_t>> keys);
+void record_each(std::string_view message,
+                 std::initializer_list<std::pair<std::string_view, std::int64_t>> keys,
+                 std::int64_t quality);
 }  // namespace detail
 
 // Records assertions for one seed: counts accumulate in the run's table,
@@ -101,3 +124,16 @@ void reset_table();
   MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_sometimes, (v) < (t), msg)
 #define MP_SOMETIMES_LE(v, t, msg) \
   MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_sometimes, (v) <= (t), msg)
+
+#define MP_SOMETIMES_ALL(msg, ...)                                    \
+  do {                                                                \
+    if (::moonpool::assertions::detail::active) {                     \
+      ::moonpool::assertions::detail::record_all((msg), __VA_ARGS__); \
+    }                                                                 \
+  } while (false)
+#define MP_SOMETIMES_EACH(msg, ...)                                    \
+  do {                                                                 \
+    if (::moonpool::assertions::detail::active) {                      \
+      ::moonpool::assertions::detail::record_each((msg), __VA_ARGS__); \
+    }                                                                  \
+  } while (false)

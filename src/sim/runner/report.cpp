@@ -47,6 +47,13 @@ std::string SimulationReport::to_json() const {
     row["pass"] = a.pass;
     row["fail"] = a.fail;
     row["status"] = a.status;
+    if (a.kind == "sometimes_all") {
+      row["frontier"] = a.frontier;
+      row["conditions"] = a.conditions;
+    }
+    if (a.kind == "sometimes_each") {
+      row["buckets"] = a.buckets;
+    }
     assertion_rows.push_back(std::move(row));
   }
   root["assertions"] = std::move(assertion_rows);
