@@ -18,7 +18,16 @@ void random_stream::reseed(std::uint64_t seed) noexcept {
   }
 }
 
+void random_stream::add_breakpoint(std::uint64_t count, std::uint64_t seed) {
+  breakpoints_.push_back(breakpoint{count, seed});
+}
+
 std::uint64_t random_stream::next_u64() noexcept {
+  if (next_breakpoint_ < breakpoints_.size() && calls_ == breakpoints_[next_breakpoint_].count) {
+    reseed(breakpoints_[next_breakpoint_].seed);
+    calls_ = 0;
+    ++next_breakpoint_;
+  }
   ++calls_;
   const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
   const std::uint64_t t = state_[1] << 17;

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace moonpool::sim {
 
@@ -28,6 +29,12 @@ class random_stream {
   // Restarts the sequence from `seed`. The call count is left alone: the
   // explorer reseeds a stream mid-run and keeps counting from there.
   void reseed(std::uint64_t seed) noexcept;
+
+  // A forked timeline's turn: once this stream has produced `count` values
+  // (counted since the previous breakpoint, or since construction), it
+  // reseeds with `seed` and counts from zero again. Replaying an explorer
+  // recipe installs its steps as breakpoints, in order.
+  void add_breakpoint(std::uint64_t count, std::uint64_t seed);
 
   [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
 
@@ -53,9 +60,16 @@ class random_stream {
   bool chance(double p) noexcept;
 
  private:
+  struct breakpoint {
+    std::uint64_t count;
+    std::uint64_t seed;
+  };
+
   std::array<std::uint64_t, 4> state_{};
   std::uint64_t seed_ = 0;
   std::uint64_t calls_ = 0;
+  std::vector<breakpoint> breakpoints_;
+  std::size_t next_breakpoint_ = 0;
 };
 
 // The three streams every world owns. Each is derived from the world's seed
