@@ -9,6 +9,7 @@
 #include <cstring>
 #include <new>
 
+#include "moonpool/explore/detail/hooks.hpp"
 #include "moonpool/sim/runner/report.hpp"
 
 namespace moonpool::assertions {
@@ -28,6 +29,11 @@ struct slot {
   std::atomic<std::uint32_t> state;
   std::uint32_t hash;
   std::uint8_t what;
+  std::uint8_t maximize;  // numeric kinds: whether a larger value is better
+  // Set by the first pass in the current root seed (a discovery); cleared by
+  // rearm_discoveries().
+  std::atomic<std::uint32_t> discovered;
+  std::atomic<std::int64_t> watermark;  // numeric kinds: best value seen
   std::atomic<std::uint64_t> pass;
   std::atomic<std::uint64_t> fail;
   std::atomic<std::uint64_t> frontier;
@@ -42,6 +48,7 @@ struct bucket {
   std::uint64_t key_hash;
   std::atomic<std::uint64_t> hits;
   std::atomic<std::int64_t> best_quality;
+  std::atomic<std::uint32_t> discovered;  // as slot::discovered
 };
 
 struct table_block {
@@ -51,6 +58,7 @@ struct table_block {
 };
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+static_assert(slot_count + bucket_count == explore::detail::mark_count);
 
 table_block* shared_table() {
   static table_block* table = [] {
@@ -86,7 +94,7 @@ bool claim_or_wait(std::atomic<std::uint32_t>& state) {
 }
 
 // The slot for `message`, created on first use; null when the table is full.
-slot* find_slot(kind what, std::string_view message) {
+slot* find_slot(kind what, std::string_view message, bool maximize = true) {
   table_block& table = *shared_table();
   const std::string_view key = message.substr(0, message_bytes - 1);
   const std::uint32_t hash = fnv1a(key);
@@ -95,6 +103,8 @@ slot* find_slot(kind what, std::string_view message) {
     if (s.state.load(std::memory_order_acquire) != ready && claim_or_wait(s.state)) {
       s.hash = hash;
       s.what = static_cast<std::uint8_t>(what);
+      s.maximize = maximize ? 1 : 0;
+      s.watermark.store(maximize ? INT64_MIN : INT64_MAX, std::memory_order_relaxed);
       std::memcpy(s.message, key.data(), key.size());
       s.message[key.size()] = '\0';
       s.state.store(ready, std::memory_order_release);
@@ -128,15 +138,46 @@ std::pair<bucket*, bool> find_bucket(std::uint32_t slot_index, std::uint64_t key
   return {nullptr, false};
 }
 
-void raise_to(std::atomic<std::uint64_t>& target, std::uint64_t value) {
-  std::uint64_t seen = target.load(std::memory_order_relaxed);
-  while (seen < value && !target.compare_exchange_weak(seen, value)) {
+// Raises target to value; true when this call raised it (an improvement).
+template <class T>
+bool raise_to(std::atomic<T>& target, T value) {
+  T seen = target.load(std::memory_order_relaxed);
+  while (seen < value) {
+    if (target.compare_exchange_weak(seen, value)) {
+      return true;
+    }
   }
+  return false;
 }
 
-void raise_to(std::atomic<std::int64_t>& target, std::int64_t value) {
-  std::int64_t seen = target.load(std::memory_order_relaxed);
-  while (seen < value && !target.compare_exchange_weak(seen, value)) {
+template <class T>
+bool lower_to(std::atomic<T>& target, T value) {
+  T seen = target.load(std::memory_order_relaxed);
+  while (value < seen) {
+    if (target.compare_exchange_weak(seen, value)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The first of all processes to set `flag` since the last re-arm.
+bool first_time(std::atomic<std::uint32_t>& flag) {
+  if (flag.load(std::memory_order_relaxed) != 0) {
+    return false;
+  }
+  std::uint32_t expected = 0;
+  return flag.compare_exchange_strong(expected, 1, std::memory_order_acq_rel);
+}
+
+std::uint32_t index_of(const slot* s) {
+  return static_cast<std::uint32_t>(s - shared_table()->slots);
+}
+
+// Tells the explorer (when there is one) about a discovery at slot `s`.
+void discovered_at(const slot* s) {
+  if (explore::detail::exploring) {
+    explore::detail::discovery(s->message, index_of(s), s->hash);
   }
 }
 
@@ -180,12 +221,32 @@ namespace detail {
 
 thread_local bool active = false;
 
-void record(kind k, std::string_view message, bool ok) {
-  if (slot* s = find_slot(k, message)) {
-    (ok ? s->pass : s->fail).fetch_add(1, std::memory_order_relaxed);
-  }
+void note_violation(kind k, std::string_view message, bool ok) {
   if (!ok && is_always_type(k) && violations++ == 0) {
     first_violation_message = std::string(message);
+  }
+}
+
+void record(kind k, std::string_view message, bool ok) {
+  note_violation(k, message, ok);
+  if (slot* s = find_slot(k, message)) {
+    (ok ? s->pass : s->fail).fetch_add(1, std::memory_order_relaxed);
+    if (ok && (k == kind::sometimes || k == kind::reachable) && first_time(s->discovered)) {
+      discovered_at(s);
+    }
+  }
+}
+
+void record_numeric(kind k, std::string_view message, bool ok, std::int64_t value,
+                    bool maximize) {
+  note_violation(k, message, ok);
+  if (slot* s = find_slot(k, message, maximize)) {
+    (ok ? s->pass : s->fail).fetch_add(1, std::memory_order_relaxed);
+    const bool improved =
+        s->maximize != 0 ? raise_to(s->watermark, value) : lower_to(s->watermark, value);
+    if (improved && k == kind::numeric_sometimes) {
+      discovered_at(s);
+    }
   }
 }
 
@@ -198,8 +259,10 @@ void record_all(std::string_view message,
   const auto held = static_cast<std::uint64_t>(
       std::count_if(conditions.begin(), conditions.end(), [](const auto& c) { return c.second; }));
   s->pass.fetch_add(1, std::memory_order_relaxed);
-  raise_to(s->conditions, conditions.size());
-  raise_to(s->frontier, held);
+  raise_to<std::uint64_t>(s->conditions, conditions.size());
+  if (raise_to(s->frontier, held)) {
+    discovered_at(s);
+  }
 }
 
 namespace {
@@ -222,7 +285,11 @@ void record_each_impl(std::string_view message,
     }
   }
   s->pass.fetch_add(1, std::memory_order_relaxed);
-  const auto slot_index = static_cast<std::uint32_t>(s - shared_table()->slots);
+  const std::uint32_t slot_index = index_of(s);
+  const auto coverage_bit = static_cast<std::uint32_t>(key_hash ^ (key_hash >> 32)) ^ s->hash;
+  if (explore::detail::exploring) {
+    explore::detail::mark_coverage(coverage_bit);
+  }
   auto [b, first] = find_bucket(slot_index, key_hash);
   if (b == nullptr) {
     return;
@@ -231,8 +298,11 @@ void record_each_impl(std::string_view message,
   if (first) {
     s->buckets.fetch_add(1, std::memory_order_relaxed);
   }
-  if (quality != nullptr) {
-    raise_to(b->best_quality, *quality);
+  const bool better = quality != nullptr && raise_to(b->best_quality, *quality);
+  const bool new_here = first_time(b->discovered);
+  if ((new_here || better) && explore::detail::exploring) {
+    const auto bucket_index = static_cast<std::uint32_t>(b - shared_table()->buckets);
+    explore::detail::discovery(s->message, slot_count + bucket_index, coverage_bit);
   }
 }
 
@@ -294,8 +364,12 @@ std::string first_violation() {
 }
 
 void reachable_hit(std::string_view message) {
+  // An engine milestone is counted but is not a discovery: every timeline
+  // reaches it, so forking there would spend energy on nothing new.
   if (detail::active) {
-    detail::record(kind::reachable, message, true);
+    if (slot* s = find_slot(kind::reachable, message)) {
+      s->pass.fetch_add(1, std::memory_order_relaxed);
+    }
   }
 }
 
@@ -311,6 +385,9 @@ std::vector<sim::assertion_row> table() {
     row.frontier = s.frontier.load();
     row.conditions = s.conditions.load();
     row.buckets = s.buckets.load();
+    if (k == kind::numeric_always || k == kind::numeric_sometimes) {
+      row.watermark = s.watermark.load();
+    }
     if (is_always_type(k)) {
       row.status = row.fail > 0 ? "fail" : "pass";
     } else {
@@ -328,6 +405,16 @@ void reset_table() {
   table_block* table = shared_table();
   table->~table_block();
   new (table) table_block{};
+}
+
+void rearm_discoveries() noexcept {
+  table_block* table = shared_table();
+  for (slot& s : table->slots) {
+    s.discovered.store(0, std::memory_order_relaxed);
+  }
+  for (bucket& b : table->buckets) {
+    b.discovered.store(0, std::memory_order_relaxed);
+  }
 }
 
 std::size_t sometimes_reached() noexcept {

@@ -28,6 +28,8 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
+#include <type_traits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,6 +58,10 @@ enum class kind : std::uint8_t {
 namespace detail {
 extern thread_local bool active;
 void record(kind k, std::string_view message, bool ok);
+// value: the numeric assertion's left-hand side as an int64 (saturated);
+// maximize: whether a larger value is the better watermark.
+void record_numeric(kind k, std::string_view message, bool ok, std::int64_t value,
+                    bool maximize);
 void record_all(std::string_view message,
                 std::initializer_list<std::pair<std::string_view, bool>> conditions);
 void record_each(std::string_view message,
@@ -63,6 +69,42 @@ void record_each(std::string_view message,
 void record_each(std::string_view message,
                  std::initializer_list<std::pair<std::string_view, std::int64_t>> keys,
                  std::int64_t quality);
+
+// Numeric comparisons of any two arithmetic types, without sign-compare
+// surprises (std::cmp_* for integers).
+enum class compare { gt, ge, lt, le };
+template <compare C, class A, class B>
+constexpr bool holds(const A& a, const B& b) {
+  if constexpr (std::is_integral_v<A> && std::is_integral_v<B> && !std::is_same_v<A, bool> &&
+                !std::is_same_v<B, bool>) {
+    if constexpr (C == compare::gt) return std::cmp_greater(a, b);
+    if constexpr (C == compare::ge) return std::cmp_greater_equal(a, b);
+    if constexpr (C == compare::lt) return std::cmp_less(a, b);
+    return std::cmp_less_equal(a, b);
+  } else {
+    if constexpr (C == compare::gt) return a > b;
+    if constexpr (C == compare::ge) return a >= b;
+    if constexpr (C == compare::lt) return a < b;
+    return a <= b;
+  }
+}
+
+template <class A>
+constexpr std::int64_t saturate(const A& a) {
+  using limits = std::numeric_limits<std::int64_t>;
+  if constexpr (std::is_integral_v<A>) {
+    if (std::cmp_greater(a, limits::max())) return limits::max();
+    if (std::cmp_less(a, limits::min())) return limits::min();
+    return static_cast<std::int64_t>(a);
+  } else {
+    const auto d = static_cast<double>(a);
+    if (!(d == d)) return 0;  // NaN
+    if (d >= 9.2e18) return limits::max();
+    if (d <= -9.2e18) return limits::min();
+    return static_cast<std::int64_t>(d);
+  }
+}
+
 }  // namespace detail
 
 // Records assertions for one seed: counts accumulate in the run's table,
@@ -85,6 +127,9 @@ void reachable_hit(std::string_view message);
 // The run's table, sorted by message, and a reset for a new run.
 [[nodiscard]] std::vector<sim::assertion_row> table();
 void reset_table();
+// Re-arms every discovery (first passes, first bucket hits) for a new root
+// seed of an exploration; counts, watermarks and frontiers are kept.
+void rearm_discoveries() noexcept;
 // Sometimes/reachable messages that have passed at least once, and how many
 // such messages exist (the until-stable coverage signal).
 [[nodiscard]] std::size_t sometimes_reached() noexcept;
@@ -108,22 +153,38 @@ void reset_table();
 #define MP_UNREACHABLE(msg) \
   MP_ASSERTION_RECORD_(::moonpool::assertions::kind::unreachable, false, msg)
 
+// The numeric forms keep a watermark: the best value seen (largest for
+// SOMETIMES_GT/GE and ALWAYS_LT/LE, smallest for the others), reported in
+// the table; a better SOMETIMES watermark is a discovery for the explorer.
+#define MP_NUMERIC_RECORD_(k, cmp, maximize, v, t, msg)                                  \
+  do {                                                                                    \
+    if (::moonpool::assertions::detail::active) {                                         \
+      const auto& mp_value_ = (v);                                                        \
+      const auto& mp_threshold_ = (t);                                                    \
+      ::moonpool::assertions::detail::record_numeric(                                     \
+          (k), (msg),                                                                     \
+          ::moonpool::assertions::detail::holds<::moonpool::assertions::detail::compare::cmp>( \
+              mp_value_, mp_threshold_),                                                  \
+          ::moonpool::assertions::detail::saturate(mp_value_), (maximize));               \
+    }                                                                                     \
+  } while (false)
+
 #define MP_ALWAYS_GT(v, t, msg) \
-  MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_always, (v) > (t), msg)
+  MP_NUMERIC_RECORD_(::moonpool::assertions::kind::numeric_always, gt, false, v, t, msg)
 #define MP_ALWAYS_GE(v, t, msg) \
-  MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_always, (v) >= (t), msg)
+  MP_NUMERIC_RECORD_(::moonpool::assertions::kind::numeric_always, ge, false, v, t, msg)
 #define MP_ALWAYS_LT(v, t, msg) \
-  MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_always, (v) < (t), msg)
+  MP_NUMERIC_RECORD_(::moonpool::assertions::kind::numeric_always, lt, true, v, t, msg)
 #define MP_ALWAYS_LE(v, t, msg) \
-  MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_always, (v) <= (t), msg)
+  MP_NUMERIC_RECORD_(::moonpool::assertions::kind::numeric_always, le, true, v, t, msg)
 #define MP_SOMETIMES_GT(v, t, msg) \
-  MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_sometimes, (v) > (t), msg)
+  MP_NUMERIC_RECORD_(::moonpool::assertions::kind::numeric_sometimes, gt, true, v, t, msg)
 #define MP_SOMETIMES_GE(v, t, msg) \
-  MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_sometimes, (v) >= (t), msg)
+  MP_NUMERIC_RECORD_(::moonpool::assertions::kind::numeric_sometimes, ge, true, v, t, msg)
 #define MP_SOMETIMES_LT(v, t, msg) \
-  MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_sometimes, (v) < (t), msg)
+  MP_NUMERIC_RECORD_(::moonpool::assertions::kind::numeric_sometimes, lt, false, v, t, msg)
 #define MP_SOMETIMES_LE(v, t, msg) \
-  MP_ASSERTION_RECORD_(::moonpool::assertions::kind::numeric_sometimes, (v) <= (t), msg)
+  MP_NUMERIC_RECORD_(::moonpool::assertions::kind::numeric_sometimes, le, false, v, t, msg)
 
 #define MP_SOMETIMES_ALL(msg, ...)                                    \
   do {                                                                \

@@ -64,3 +64,24 @@ TEST(Recipe, BreakpointsReseedTheStreamAtTheRecordedCounts) {
   EXPECT_EQ(replayed, expected);
   EXPECT_EQ(replay.call_count(), 4u) << "counting restarts at each breakpoint";
 }
+
+TEST(Recipe, AStepWithCountZeroFollowsThePreviousStepAtOnce) {
+  // A child that forks again before its first draw: "3@100,0@200" means
+  // the fourth draw already comes from seed 200.
+  moonpool::sim::random_stream root(42);
+  std::vector<std::uint64_t> expected;
+  for (int i = 0; i < 3; ++i) {
+    expected.push_back(root.next_u64());
+  }
+  moonpool::sim::random_stream grandchild(200);
+  expected.push_back(grandchild.next_u64());
+
+  moonpool::sim::random_stream replay(42);
+  replay.add_breakpoint(3, 100);
+  replay.add_breakpoint(0, 200);
+  std::vector<std::uint64_t> replayed;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    replayed.push_back(replay.next_u64());
+  }
+  EXPECT_EQ(replayed, expected);
+}

@@ -102,6 +102,16 @@ class iteration_runner {
   iteration_runner(const SimulationBuilder& builder, std::uint64_t seed, bool record_trace)
       : builder_(builder), world_(seed, world_options{.record_trace = record_trace}) {}
 
+  // Replays an explored timeline: the recipe's forks become breakpoints of
+  // the simulation stream before the first draw.
+  iteration_runner(const SimulationBuilder& builder, const explore::recipe& recipe,
+                   bool record_trace)
+      : iteration_runner(builder, recipe.root_seed, record_trace) {
+    for (const explore::recipe_step& step : recipe.steps) {
+      world_.streams().simulation.add_breakpoint(step.count, step.seed);
+    }
+  }
+
   seed_result run(iteration_trace* trace);
 
  private:
@@ -707,6 +717,12 @@ seed_result iteration_runner::run(iteration_trace* trace) {
 
 seed_result SimulationBuilder::run_seed(std::uint64_t seed, iteration_trace* trace) const {
   iteration_runner runner(*this, seed, trace != nullptr);
+  return runner.run(trace);
+}
+
+seed_result SimulationBuilder::replay(const explore::recipe& recipe,
+                                      iteration_trace* trace) const {
+  iteration_runner runner(*this, recipe, trace != nullptr);
   return runner.run(trace);
 }
 

@@ -54,6 +54,9 @@ std::string SimulationReport::to_json() const {
     if (a.kind == "sometimes_each") {
       row["buckets"] = a.buckets;
     }
+    if (a.watermark) {
+      row["watermark"] = *a.watermark;
+    }
     assertion_rows.push_back(std::move(row));
   }
   root["assertions"] = std::move(assertion_rows);
@@ -61,6 +64,31 @@ std::string SimulationReport::to_json() const {
   root["stop_reason"] = stop_reason;
   if (!coverage_signal.empty()) {
     root["coverage_signal"] = coverage_signal;
+  }
+  if (exploration) {
+    boost::json::object e;
+    e["timelines"] = exploration->timelines;
+    e["fork_points"] = exploration->fork_points;
+    e["bugs"] = exploration->bugs;
+    e["energy_left"] = exploration->energy_left;
+    e["max_depth_reached"] = exploration->max_depth_reached;
+    e["coverage_signal"] = exploration->coverage_signal;
+    e["wall_ns"] = wall.count();
+    boost::json::array recipes;
+    boost::json::array failures;
+    for (const explore::found_bug& bug : exploration->recipes) {
+      recipes.push_back(boost::json::string(explore::format_recipe(bug.where)));
+      failures.push_back(boost::json::object{{"recipe", explore::format_recipe(bug.where)},
+                                             {"error", bug.error},
+                                             {"trace_hash", bug.trace_hash},
+                                             {"same_failures", bug.same_failures}});
+    }
+    e["recipes"] = std::move(recipes);
+    e["failures"] = std::move(failures);
+    root["exploration"] = std::move(e);
+  }
+  if (replayed) {
+    root["replayed_recipe"] = explore::format_recipe(*replayed);
   }
   root["wall_ns"] = wall.count();
   return boost::json::serialize(root);
@@ -81,6 +109,30 @@ std::string SimulationReport::to_text(bool brief) const {
   if (!coverage_signal.empty()) {
     out << "  coverage signal: " << coverage_signal
         << (convergence_timeout ? " (cap reached before it settled)" : " (settled)") << "\n";
+  }
+  if (replayed && !seeds.empty()) {
+    out << "  replayed " << explore::format_recipe(*replayed) << ": trace " << seeds.front().trace_hash
+        << (seeds.front().ok ? ", ok" : ", FAILED: " + seeds.front().error) << "\n";
+  }
+  if (exploration) {
+    const explore::exploration_summary& e = *exploration;
+    out << "  exploration: " << e.timelines << " timelines, " << e.fork_points << " fork points, "
+        << e.bugs << " bugs, deepest " << e.max_depth_reached << ", energy left " << e.energy_left
+        << ", signal " << e.coverage_signal << "\n";
+    constexpr std::size_t bugs_shown = 3;
+    for (std::size_t i = 0; i < e.recipes.size() && i < bugs_shown; ++i) {
+      const explore::found_bug& bug = e.recipes[i];
+      out << "  BUG in an explored timeline: " << bug.error << "\n"
+          << "    replay: --replay " << explore::format_recipe(bug.where)
+          << (bug.trace_hash.empty() ? "" : " (trace " + bug.trace_hash + ")") << "\n";
+      if (bug.same_failures > 0) {
+        out << "    (" << bug.same_failures << " more timelines failed the same way)\n";
+      }
+    }
+    if (e.recipes.size() > bugs_shown) {
+      out << "  ... and " << (e.recipes.size() - bugs_shown)
+          << " more distinct failures (see --report-json)\n";
+    }
   }
   std::size_t shown = 0;
   for (const seed_result& s : seeds) {

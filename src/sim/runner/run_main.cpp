@@ -112,8 +112,10 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
   bool verbose = false;
   bool explore = false;
   std::string replay;
-  std::uint64_t energy = 0;
-  std::uint64_t jobs = 0;
+  std::string energy_text;
+  std::string jobs_text;
+  std::string fixed_text;
+  std::string depth_text;
 
   app.add_option("--seed", seed_texts, "run exactly this seed (repeatable: --seed 1 --seed 7)");
   app.add_option("--iterations", iterations_text,
@@ -132,20 +134,72 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
                      std::to_string(run_options{}.base_seed) + ")");
   app.add_option("--report-json", report_json, "write the report as JSON to PATH");
   app.add_option("--trace", trace_path, "write the event trace (JSON lines) of the seeds run");
-  app.add_flag("--explore", explore, "enable the fork explorer (not built yet)");
-  app.add_option("--energy", energy, "explorer energy (with --explore)");
-  app.add_option("--jobs", jobs, "explorer parallel children (with --explore)");
-  app.add_option("--replay", replay, "replay a recipe printed by a failing exploration");
+  const explore::exploration_config& defaults = simulation.exploration_settings();
+  app.add_flag("--explore", explore,
+               "fork a timeline at every new discovery (adaptive splitting unless "
+               "--explore-fixed)");
+  app.add_option("--energy", energy_text,
+                 "with --explore: forked timelines allowed per root seed (default " +
+                     std::to_string(defaults.global_energy) + ")");
+  app.add_option("--jobs", jobs_text,
+                 "with --explore: timelines running at once (default: one per core; 1 is "
+                 "sequential and grows the same tree every time)");
+  app.add_option("--explore-fixed", fixed_text,
+                 "with --explore: fork exactly K timelines at every discovery instead of "
+                 "adaptive batches");
+  app.add_option("--max-depth", depth_text,
+                 "with --explore: forks within a timeline's ancestry, at most (default " +
+                     std::to_string(defaults.max_depth) + ")");
+  app.add_option("--replay", replay,
+                 "ROOT:COUNT@SEED,...: replay the timeline a failing exploration printed");
   auto* quiet_flag = app.add_flag("--quiet", quiet, "only the summary and failures");
   app.add_flag("--verbose", verbose, "one line per seed")->excludes(quiet_flag);
 
   run_options options;
   try {
     app.parse(argc, argv);
-    if (explore || !replay.empty() || energy != 0 || jobs != 0) {
-      throw usage_error(
-          "--explore, --energy, --jobs and --replay need the fork explorer, which is not built "
-          "yet; run seeds with --seed/--iterations instead");
+    const bool tuned = !energy_text.empty() || !jobs_text.empty() || !fixed_text.empty() ||
+                       !depth_text.empty();
+    if (tuned && !explore) {
+      throw usage_error("--energy, --jobs, --explore-fixed and --max-depth only apply with --explore");
+    }
+    if (explore) {
+      explore::exploration_config config = defaults;
+      if (!energy_text.empty()) {
+        config.global_energy = parse_u64(energy_text, "--energy");
+      }
+      if (!jobs_text.empty()) {
+        config.jobs = static_cast<std::uint32_t>(parse_u64(jobs_text, "--jobs"));
+        if (config.jobs == 0) {
+          throw usage_error("--jobs expects at least 1");
+        }
+      }
+      if (!fixed_text.empty()) {
+        config.timelines_per_split = static_cast<std::uint32_t>(parse_u64(fixed_text, "--explore-fixed"));
+      }
+      if (!depth_text.empty()) {
+        config.max_depth = static_cast<std::uint32_t>(parse_u64(depth_text, "--max-depth"));
+      }
+      try {
+        config.validate();
+      } catch (const std::invalid_argument& e) {
+        throw usage_error(e.what());
+      }
+      options.explore = true;
+      options.exploration = config;
+    }
+    if (!replay.empty()) {
+      if (explore || !seed_texts.empty() || !iterations_text.empty() || !time_limit_text.empty() ||
+          app.count("--until-stable") > 0) {
+        throw usage_error(
+            "--replay runs one recipe; drop --explore, --seed, --iterations, --time-limit and "
+            "--until-stable");
+      }
+      try {
+        options.replay = explore::parse_recipe(replay);
+      } catch (const std::invalid_argument& e) {
+        throw usage_error(std::string("--replay: ") + e.what());
+      }
     }
     for (const std::string& text : seed_texts) {
       options.seeds.push_back(parse_u64(text, "--seed"));
@@ -197,7 +251,9 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
       return exit_usage;
     }
   }
-  progress_line progress(!quiet && !verbose && isatty(STDERR_FILENO) != 0);
+  // The progress line is redrawn in place; forked timelines write to the
+  // same terminal, so exploration keeps it off.
+  progress_line progress(!quiet && !verbose && !options.explore && isatty(STDERR_FILENO) != 0);
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t done = 0;
   std::uint64_t failed = 0;
@@ -222,6 +278,10 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
     progress.finish();
     std::cerr << program << ": " << e.what() << "\n";
     return exit_usage;
+  } catch (const std::runtime_error& e) {
+    progress.finish();
+    std::cerr << program << ": " << e.what() << "\n";
+    return exit_failed;
   }
   progress.finish();
   std::cerr << report.to_text(/*brief=*/quiet);

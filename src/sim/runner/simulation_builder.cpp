@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "moonpool/assert.hpp"
+#include "moonpool/explore/explorer.hpp"
 
 namespace moonpool::sim {
 
@@ -117,6 +118,12 @@ SimulationBuilder& SimulationBuilder::iterations(std::uint64_t count) {
   return *this;
 }
 
+SimulationBuilder& SimulationBuilder::exploration(explore::exploration_config config) {
+  config.validate();
+  exploration_ = config;
+  return *this;
+}
+
 namespace {
 
 // The i-th seed of a run: a fixed mix of the base seed and the index, so a
@@ -135,14 +142,60 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
   if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
     throw std::invalid_argument("--shard I/N needs 0 <= I < N");
   }
+  if (options.replay && (options.explore || !options.seeds.empty() || options.iterations ||
+                         options.time_limit || options.until_stable)) {
+    throw std::invalid_argument(
+        "a replay runs one recipe; drop --seed, --iterations, --time-limit, --until-stable and "
+        "--explore");
+  }
   const auto wall_start = std::chrono::steady_clock::now();
   assertions::reset_table();
   SimulationReport report;
   report.name = name_;
 
+  if (options.replay) {
+    iteration_trace trace;
+    seed_result result = replay(*options.replay, options.record_trace ? &trace : nullptr);
+    report.iterations = 1;
+    (result.ok ? report.passed : report.failed) = 1;
+    if (!result.ok) {
+      report.failing_seeds.push_back(result.seed);
+    }
+    if (options.on_seed) {
+      options.on_seed(result, trace);
+    }
+    report.seeds.push_back(std::move(result));
+    report.replayed = options.replay;
+    report.stop_reason = "replay";
+    report.assertions = assertions::table();
+    report.wall = std::chrono::steady_clock::now() - wall_start;
+    return report;
+  }
+  if (options.explore) {
+    explore::start(options.exploration.value_or(exploration_));
+  }
+
   auto run_one = [&](std::uint64_t seed) {
     iteration_trace trace;
-    seed_result result = run_seed(seed, options.record_trace ? &trace : nullptr);
+    if (options.explore) {
+      explore::begin_root(seed);
+    }
+    seed_result result;
+    try {
+      result = run_seed(seed, options.record_trace ? &trace : nullptr);
+    } catch (const std::exception& e) {
+      if (explore::in_child()) {
+        explore::finish_child(false, e.what(), "");
+      }
+      throw;
+    }
+    if (explore::in_child()) {
+      // A forked timeline ends here; its parent carries on with the run.
+      explore::finish_child(result.ok, result.error, result.trace_hash);
+    }
+    if (options.explore) {
+      explore::end_root();
+    }
     ++report.iterations;
     if (result.ok) {
       ++report.passed;
@@ -189,7 +242,15 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
       run_one(derived_seed(options.base_seed, index));
       ++run_here;
       if (options.until_stable) {
-        const std::size_t signal = assertions::sometimes_reached();
+        // Edge coverage, when the code is instrumented, else the number of
+        // sometimes-assertions that have passed.
+        std::size_t signal = assertions::sometimes_reached();
+        if (explore::coverage_signal() == "edges") {
+          if (!options.explore) {
+            explore::fold_edges();
+          }
+          signal = explore::edges_covered();
+        }
         plateau = (run_here > 1 && signal == previous_signal) ? plateau + 1 : 0;
         previous_signal = signal;
         const bool all_seen = assertions::sometimes_total() > 0 &&
@@ -205,10 +266,13 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
       report.convergence_timeout = true;
     }
     if (options.until_stable) {
-      report.coverage_signal = "assertions";
+      report.coverage_signal = std::string(explore::coverage_signal());
     }
   } else {
     report.stop_reason = "seeds";
+  }
+  if (options.explore) {
+    report.exploration = explore::stop();
   }
   report.assertions = assertions::table();
   report.wall = std::chrono::steady_clock::now() - wall_start;

@@ -5,8 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "moonpool/explore/explorer.hpp"
 
 namespace moonpool::sim {
 
@@ -29,6 +32,7 @@ struct assertion_row {
   std::uint64_t frontier = 0;    // sometimes_all: most conditions true at once
   std::uint64_t conditions = 0;  // sometimes_all: how many conditions it names
   std::uint64_t buckets = 0;     // sometimes_each: distinct key combinations seen
+  std::optional<std::int64_t> watermark;  // numeric kinds: best value seen
 };
 
 struct SimulationReport {
@@ -47,8 +51,14 @@ struct SimulationReport {
   // The novelty signal until-stable watched ("assertions").
   std::string coverage_signal;
   std::chrono::nanoseconds wall{0};
+  // With --explore: the forked timelines and the bugs they found.
+  std::optional<explore::exploration_summary> exploration;
+  // With --replay: the recipe that was replayed.
+  std::optional<explore::recipe> replayed;
 
-  [[nodiscard]] bool ok() const noexcept { return failed == 0; }
+  [[nodiscard]] bool ok() const noexcept {
+    return failed == 0 && (!exploration || exploration->bugs == 0);
+  }
   [[nodiscard]] std::string to_json() const;
   // The summary, failing seeds and (unless brief) the assertion table.
   [[nodiscard]] std::string to_text(bool brief = false) const;

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "moonpool/explore/config.hpp"
+#include "moonpool/explore/recipe.hpp"
 #include "moonpool/sim/net/network_config.hpp"
 #include "moonpool/sim/runner/chaos.hpp"
 #include "moonpool/sim/runner/context.hpp"
@@ -54,6 +56,12 @@ struct run_options {
   std::uint64_t shard_index = 0;
   std::uint64_t shard_count = 1;
   bool record_trace = false;
+  // Fork-explore every root seed (exploration_config from the builder,
+  // or this override).
+  bool explore = false;
+  std::optional<explore::exploration_config> exploration;
+  // Replay one explored timeline instead of running seeds.
+  std::optional<explore::recipe> replay;
   // Called after each seed (progress display, trace files).
   std::function<void(const seed_result&, const struct iteration_trace&)> on_seed;
 };
@@ -107,14 +115,22 @@ class SimulationBuilder {
   SimulationBuilder& settle_time_limit(std::chrono::nanoseconds limit);
   // Default number of seeds when the command line names none.
   SimulationBuilder& iterations(std::uint64_t count);
+  // How --explore spends its budget (depth, energy, splitting, jobs).
+  SimulationBuilder& exploration(explore::exploration_config config);
 
   // Runs the simulation.
   [[nodiscard]] SimulationReport run(const run_options& options) const;
   // Runs one seed.
   [[nodiscard]] seed_result run_seed(std::uint64_t seed, iteration_trace* trace = nullptr) const;
+  // Runs the timeline an exploration recipe names, in this process.
+  [[nodiscard]] seed_result replay(const explore::recipe& recipe,
+                                   iteration_trace* trace = nullptr) const;
 
   [[nodiscard]] std::uint64_t default_iterations() const noexcept { return iterations_; }
   [[nodiscard]] const std::string& simulation_name() const noexcept { return name_; }
+  [[nodiscard]] const explore::exploration_config& exploration_settings() const noexcept {
+    return exploration_;
+  }
 
  private:
   friend class iteration_runner;
@@ -148,6 +164,7 @@ class SimulationBuilder {
   std::chrono::nanoseconds phase_time_limit_ = std::chrono::hours(1);
   std::chrono::nanoseconds settle_time_limit_ = std::chrono::minutes(5);
   std::uint64_t iterations_ = 100;
+  explore::exploration_config exploration_{};
 };
 
 }  // namespace moonpool::sim
