@@ -1,0 +1,264 @@
+// The fork explorer: exact accounting across forked timelines, budgets,
+// bugs found in children (failures, crashes, deadlocks) and their replay,
+// and the same tree from the same root seed.
+
+#include "moonpool/explore/explorer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/use_awaitable.hpp>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "moonpool/assert.hpp"
+#include "moonpool/sim.hpp"
+#include "moonpool/sim/runner.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using moonpool::explore::exploration_config;
+using moonpool::sim::Context;
+using moonpool::sim::run_options;
+using moonpool::sim::SimulationBuilder;
+using moonpool::sim::SimulationReport;
+
+namespace {
+
+// What a forked child does once it is running: the tests below use it to
+// make children (and only children) fail in different ways.
+enum class child_fate { live, fail, crash, deadlock };
+
+// One discovery ("fork here"), then an event every timeline reaches.
+struct one_fork : moonpool::sim::Workload {
+  child_fate fate = child_fate::live;
+  std::string_view name() const override { return "one-fork"; }
+  asio::awaitable<void> run(Context& ctx) override {
+    MP_ALWAYS(true, "before the fork");  // counted, not a discovery
+    co_await moonpool::sim::sleep(1ms);
+    MP_SOMETIMES(true, "fork here");
+    co_await moonpool::sim::sleep(1ms);
+    MP_ALWAYS(true, "after the fork");
+    if (fate == child_fate::fail) {
+      // Every timeline draws; one in four fails.
+      const bool fine = ctx.random().below(4) != 0;
+      MP_ALWAYS(fine, "timelines mostly fine");
+    }
+    if (moonpool::explore::in_child()) {
+      switch (fate) {
+        case child_fate::live:
+        case child_fate::fail:
+          break;
+        case child_fate::crash:
+          std::abort();
+        case child_fate::deadlock: {
+          moonpool::sim::notification never(ctx.get_executor());
+          co_await never.async_wait(asio::use_awaitable);
+          break;
+        }
+      }
+    }
+  }
+};
+
+// A chain of `marks` discoveries, each after a random sleep: every child
+// discovers the next mark, so the tree is as deep as depth and energy allow.
+struct chain : moonpool::sim::Workload {
+  int marks = 12;
+  std::string_view name() const override { return "chain"; }
+  asio::awaitable<void> run(Context& ctx) override {
+    for (int i = 0; i < marks; ++i) {
+      co_await moonpool::sim::sleep(std::chrono::microseconds(1 + ctx.random().below(100)));
+      MP_SOMETIMES_EACH("step", {{"index", i}});
+      // Drawn outside the macro: assertion arguments are evaluated only
+      // inside a simulation, and a draw must not depend on that.
+      const std::uint64_t draw = ctx.random().below(1000);
+      MP_SOMETIMES_GT(draw, 990, "a high draw");
+    }
+  }
+};
+
+SimulationBuilder one_fork_sim(child_fate fate) {
+  SimulationBuilder sim;
+  sim.workload([fate] {
+    auto w = std::make_unique<one_fork>();
+    w->fate = fate;
+    return w;
+  });
+  return sim;
+}
+
+SimulationBuilder chain_sim() {
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<chain>(); });
+  return sim;
+}
+
+// Fixed splitting; depth 1 by default so that a child's own discoveries
+// ("after the fork" is new to the first child) do not fork again.
+exploration_config fixed(std::uint32_t per_split, std::uint32_t jobs = 1) {
+  exploration_config c;
+  c.timelines_per_split = per_split;
+  c.jobs = jobs;
+  c.max_depth = 1;
+  return c;
+}
+
+SimulationReport explore(const SimulationBuilder& sim, exploration_config config,
+                         std::vector<std::uint64_t> seeds = {7}) {
+  run_options options;
+  options.seeds = std::move(seeds);
+  options.explore = true;
+  options.exploration = config;
+  return sim.run(options);
+}
+
+std::map<std::string, std::uint64_t> passes(const SimulationReport& report) {
+  std::map<std::string, std::uint64_t> counts;
+  for (const auto& row : report.assertions) {
+    counts[row.name] = row.pass;
+  }
+  return counts;
+}
+
+}  // namespace
+
+TEST(Explorer, ForkedChildrenCountIntoOneTable) {
+  for (std::uint32_t jobs : {1u, 2u}) {
+    const SimulationReport report = explore(one_fork_sim(child_fate::live), fixed(5, jobs));
+    ASSERT_TRUE(report.exploration) << "jobs " << jobs;
+    EXPECT_EQ(report.exploration->timelines, 5u);
+    EXPECT_EQ(report.exploration->fork_points, 1u);
+    EXPECT_EQ(report.exploration->bugs, 0u);
+    const auto counts = passes(report);
+    // Before the fork only the root counts; after it, the root and 5 children.
+    EXPECT_EQ(counts.at("before the fork"), 1u);
+    EXPECT_EQ(counts.at("fork here"), 1u);
+    EXPECT_EQ(counts.at("after the fork"), 6u) << "jobs " << jobs;
+    EXPECT_TRUE(report.ok());
+  }
+}
+
+TEST(Explorer, WithoutExploreNothingForks) {
+  run_options options;
+  options.seeds = {7};
+  const SimulationReport report = one_fork_sim(child_fate::crash).run(options);
+  EXPECT_FALSE(report.exploration);
+  EXPECT_EQ(passes(report).at("after the fork"), 1u);
+  EXPECT_TRUE(report.ok());
+}
+
+TEST(Explorer, AFailingChildIsABugWithARecipeThatReplays) {
+  const SimulationBuilder sim = one_fork_sim(child_fate::fail);
+  const SimulationReport report = explore(sim, fixed(16));
+  ASSERT_TRUE(report.exploration);
+  EXPECT_GT(report.exploration->bugs, 0u);
+  EXPECT_LT(report.exploration->bugs, 16u) << "a quarter of the children fail, not all";
+  EXPECT_FALSE(report.ok()) << "a bug in any timeline fails the run";
+  ASSERT_FALSE(report.exploration->recipes.empty());
+  const moonpool::explore::found_bug& bug = report.exploration->recipes.front();
+  EXPECT_NE(bug.error.find("timelines mostly fine"), std::string::npos) << bug.error;
+  ASSERT_EQ(bug.where.steps.size(), 1u);
+  EXPECT_EQ(bug.where.root_seed, 7u);
+
+  // Replayed in this process: the same timeline, so the same failure and
+  // the same trace, every time.
+  const auto again = [&] {
+    run_options options;
+    options.replay = bug.where;
+    return sim.run(options);
+  };
+  const SimulationReport first = again();
+  const SimulationReport second = again();
+  ASSERT_EQ(first.seeds.size(), 1u);
+  EXPECT_FALSE(first.seeds[0].ok);
+  EXPECT_EQ(first.seeds[0].trace_hash, bug.trace_hash);
+  EXPECT_EQ(second.seeds[0].trace_hash, bug.trace_hash);
+}
+
+TEST(Explorer, ACrashedOrDeadlockedChildIsABug) {
+  {
+    const SimulationReport report = explore(one_fork_sim(child_fate::crash), fixed(3));
+    ASSERT_TRUE(report.exploration);
+    EXPECT_EQ(report.exploration->bugs, 3u);
+    ASSERT_FALSE(report.exploration->recipes.empty());
+    EXPECT_NE(report.exploration->recipes[0].error.find("killed by signal"), std::string::npos)
+        << report.exploration->recipes[0].error;
+  }
+  {
+    const SimulationReport report = explore(one_fork_sim(child_fate::deadlock), fixed(3));
+    ASSERT_TRUE(report.exploration);
+    EXPECT_EQ(report.exploration->bugs, 3u);
+    ASSERT_FALSE(report.exploration->recipes.empty());
+    EXPECT_NE(report.exploration->recipes[0].error.find("deadlock"), std::string::npos)
+        << report.exploration->recipes[0].error;
+  }
+}
+
+TEST(Explorer, GlobalEnergyCapsTheTimelines) {
+  exploration_config config = fixed(3);
+  config.max_depth = 64;
+  config.global_energy = 7;
+  const SimulationReport report = explore(chain_sim(), config);
+  ASSERT_TRUE(report.exploration);
+  EXPECT_EQ(report.exploration->timelines, 7u);
+  EXPECT_EQ(report.exploration->energy_left, 0u);
+}
+
+TEST(Explorer, MaxDepthCapsTheTree) {
+  for (std::uint32_t depth : {1u, 3u}) {
+    exploration_config config = fixed(2);
+    config.max_depth = depth;
+    config.global_energy = 100000;
+    const SimulationReport report = explore(chain_sim(), config);
+    ASSERT_TRUE(report.exploration);
+    EXPECT_EQ(report.exploration->max_depth_reached, depth);
+  }
+}
+
+TEST(Explorer, AdaptiveSplittingStaysWithinEnergy) {
+  exploration_config config;
+  config.jobs = 1;
+  config.global_energy = 50;
+  config.adaptive.batch_size = 3;
+  config.adaptive.min_timelines = 3;
+  config.adaptive.per_mark_energy = 10;
+  const SimulationReport report = explore(chain_sim(), config);
+  ASSERT_TRUE(report.exploration);
+  EXPECT_GT(report.exploration->timelines, 3u);
+  EXPECT_LE(report.exploration->timelines, 50u);
+}
+
+TEST(Explorer, SequentialModeGrowsTheSameTreeFromTheSameRootSeed) {
+  exploration_config config;
+  config.jobs = 1;
+  config.global_energy = 300;
+  const auto shape = [&] {
+    const SimulationReport r = explore(chain_sim(), config, {3, 4});
+    std::string text = std::to_string(r.exploration->timelines) + "/" +
+                       std::to_string(r.exploration->fork_points) + "/" +
+                       std::to_string(r.exploration->max_depth_reached);
+    for (const auto& row : r.assertions) {
+      text += "|" + row.name + ":" + std::to_string(row.pass) + ":" +
+              std::to_string(row.buckets) + ":" + std::to_string(row.watermark.value_or(-1));
+    }
+    return text;
+  };
+  const std::string first = shape();
+  EXPECT_EQ(first, shape());
+  EXPECT_NE(first.find("step:"), std::string::npos) << first;
+}
+
+TEST(Explorer, ConfigIsValidated) {
+  exploration_config config;
+  config.max_depth = 0;
+  EXPECT_THROW(config.validate(), std::invalid_argument);
+  config = exploration_config{};
+  config.timelines_per_split = 0;
+  EXPECT_THROW(config.validate(), std::invalid_argument);
+  config = exploration_config{};
+  config.adaptive.min_timelines = 10;
+  config.adaptive.max_timelines = 5;
+  EXPECT_THROW(SimulationBuilder{}.exploration(config), std::invalid_argument);
+}
