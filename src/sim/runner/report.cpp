@@ -150,7 +150,14 @@ std::string SimulationReport::to_text(bool brief) const {
       std::snprintf(line, sizeof line, "    %-5s %-18s pass %-8llu fail %-8llu ", a.status.c_str(),
                     a.kind.c_str(), static_cast<unsigned long long>(a.pass),
                     static_cast<unsigned long long>(a.fail));
-      out << line << a.name << "\n";
+      out << line << a.name;
+      if (a.watermark) {
+        out << " (best " << *a.watermark << ")";
+      }
+      if (a.kind == "sometimes_each") {
+        out << " (" << a.buckets << " buckets)";
+      }
+      out << "\n";
     }
   }
   return out.str();
