@@ -74,9 +74,12 @@ std::size_t steady_timer::cancel_waits(std::size_t most) {
   while (cancelled < most && !impl_->waits.empty()) {
     const wait w = impl_->waits.front();
     impl_->waits.erase(impl_->waits.begin());
+    // The event goes even when the wait is gone: a host's work destroyed by
+    // a kill drops the parked wait first and then this timer, and an event
+    // left behind would fire into the freed timer.
+    impl_->state->cancel_event(w.event_id);
     if (detail::complete_parked(*impl_->state, w.op_id,
                                 boost::system::error_code(boost::asio::error::operation_aborted))) {
-      impl_->state->cancel_event(w.event_id);
       ++cancelled;
     }
   }

@@ -14,7 +14,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "moonpool/sim/host.hpp"
+#include "moonpool/sim/task.hpp"
 #include "moonpool/sim/world.hpp"
+#include "moonpool/sim/detail/world_state.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
@@ -185,4 +188,25 @@ TEST(SteadyTimer, RejectsAnExecutorFromAnotherContext) {
               std::string::npos)
         << e.what();
   }
+}
+
+namespace {
+asio::awaitable<void> sleep_long() {
+  steady_timer own(co_await asio::this_coro::executor, 10s);
+  co_await own.async_wait(asio::use_awaitable);
+}
+}  // namespace
+
+TEST(SteadyTimer, AKilledHostsTimersLeaveNoEventBehind) {
+  // A kill destroys the host's parked waits first, and with them the frames
+  // that own the timers; the timers' events must go too, or they would fire
+  // into freed timers.
+  world w{1};
+  auto host = w.add_host("10.0.0.1");
+  moonpool::sim::spawn(host.get_executor(), "sleeper", sleep_long()).detach();
+  w.poll();
+  EXPECT_EQ(w.pending_events(), 1u);
+  w.state().destroy_host_work(host.record());
+  EXPECT_EQ(w.pending_events(), 0u) << "the dead sleeper's timer event is still queued";
+  w.run();
 }
