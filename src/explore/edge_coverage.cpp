@@ -96,12 +96,15 @@ bool instrumented() noexcept {
 }
 
 void zero_counters() noexcept {
+  if (!instrumented()) {
+    return;  // untouched counters: zeroing them would only fault pages in
+  }
   for_each_counter([](std::size_t, std::uint8_t& c) { c = 0; });
 }
 
 bool fold_into_history() noexcept {
   ensure_history();
-  if (history == nullptr) {
+  if (history == nullptr || !instrumented()) {
     return false;
   }
   bool fresh = false;
