@@ -237,8 +237,7 @@ void record(kind k, std::string_view message, bool ok) {
   }
 }
 
-void record_numeric(kind k, std::string_view message, bool ok, std::int64_t value,
-                    bool maximize) {
+void record_numeric(kind k, std::string_view message, bool ok, std::int64_t value, bool maximize) {
   note_violation(k, message, ok);
   if (slot* s = find_slot(k, message, maximize)) {
     (ok ? s->pass : s->fail).fetch_add(1, std::memory_order_relaxed);

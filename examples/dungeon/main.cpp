@@ -77,9 +77,7 @@ int main(int argc, char** argv) {
   explore.adaptive.warm_min_timelines = 2;
   explore.adaptive.max_timelines = 64;
   explore.adaptive.per_mark_energy = 32;
-  sim.name("dungeon")
-      .iterations(100)
-      .exploration(explore)
-      .workload([] { return std::make_unique<DungeonWalker>(); });
+  sim.name("dungeon").iterations(100).exploration(explore).workload(
+      [] { return std::make_unique<DungeonWalker>(); });
   return moonpool::sim::run_main(argc, argv, sim);
 }

@@ -86,9 +86,7 @@ int main(int argc, char** argv) {
   explore.adaptive.min_timelines = 60;
   explore.adaptive.max_timelines = 200;
   explore.adaptive.per_mark_energy = 120;
-  sim.name("maze")
-      .iterations(100)
-      .exploration(explore)
-      .workload([] { return std::make_unique<MazeWalker>(); });
+  sim.name("maze").iterations(100).exploration(explore).workload(
+      [] { return std::make_unique<MazeWalker>(); });
   return moonpool::sim::run_main(argc, argv, sim);
 }

@@ -174,8 +174,7 @@ struct Auditor : moonpool::sim::Workload {
 
   // Every operation the primary counts as committed is on the backup.
   asio::awaitable<void> check(moonpool::sim::Context& ctx) override {
-    const std::uint64_t committed =
-        ctx.state().get<std::uint64_t>("primary.committed").value_or(0);
+    const std::uint64_t committed = ctx.state().get<std::uint64_t>("primary.committed").value_or(0);
     const auto applied = ctx.state().get<applied_set>("backup.applied").value_or(applied_set{});
     const std::uint64_t held = contiguous_prefix(applied);
     MP_ALWAYS(committed == operation_count, "the primary commits every operation");

@@ -29,9 +29,9 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -60,8 +60,7 @@ extern thread_local bool active;
 void record(kind k, std::string_view message, bool ok);
 // value: the numeric assertion's left-hand side as an int64 (saturated);
 // maximize: whether a larger value is the better watermark.
-void record_numeric(kind k, std::string_view message, bool ok, std::int64_t value,
-                    bool maximize);
+void record_numeric(kind k, std::string_view message, bool ok, std::int64_t value, bool maximize);
 void record_all(std::string_view message,
                 std::initializer_list<std::pair<std::string_view, bool>> conditions);
 void record_each(std::string_view message,
@@ -77,14 +76,20 @@ template <compare C, class A, class B>
 constexpr bool holds(const A& a, const B& b) {
   if constexpr (std::is_integral_v<A> && std::is_integral_v<B> && !std::is_same_v<A, bool> &&
                 !std::is_same_v<B, bool>) {
-    if constexpr (C == compare::gt) return std::cmp_greater(a, b);
-    if constexpr (C == compare::ge) return std::cmp_greater_equal(a, b);
-    if constexpr (C == compare::lt) return std::cmp_less(a, b);
+    if constexpr (C == compare::gt)
+      return std::cmp_greater(a, b);
+    if constexpr (C == compare::ge)
+      return std::cmp_greater_equal(a, b);
+    if constexpr (C == compare::lt)
+      return std::cmp_less(a, b);
     return std::cmp_less_equal(a, b);
   } else {
-    if constexpr (C == compare::gt) return a > b;
-    if constexpr (C == compare::ge) return a >= b;
-    if constexpr (C == compare::lt) return a < b;
+    if constexpr (C == compare::gt)
+      return a > b;
+    if constexpr (C == compare::ge)
+      return a >= b;
+    if constexpr (C == compare::lt)
+      return a < b;
     return a <= b;
   }
 }
@@ -93,14 +98,19 @@ template <class A>
 constexpr std::int64_t saturate(const A& a) {
   using limits = std::numeric_limits<std::int64_t>;
   if constexpr (std::is_integral_v<A>) {
-    if (std::cmp_greater(a, limits::max())) return limits::max();
-    if (std::cmp_less(a, limits::min())) return limits::min();
+    if (std::cmp_greater(a, limits::max()))
+      return limits::max();
+    if (std::cmp_less(a, limits::min()))
+      return limits::min();
     return static_cast<std::int64_t>(a);
   } else {
     const auto d = static_cast<double>(a);
-    if (!(d == d)) return 0;  // NaN
-    if (d >= 9.2e18) return limits::max();
-    if (d <= -9.2e18) return limits::min();
+    if (!(d == d))
+      return 0;  // NaN
+    if (d >= 9.2e18)
+      return limits::max();
+    if (d <= -9.2e18)
+      return limits::min();
     return static_cast<std::int64_t>(d);
   }
 }
@@ -156,17 +166,17 @@ void rearm_discoveries() noexcept;
 // The numeric forms keep a watermark: the best value seen (largest for
 // SOMETIMES_GT/GE and ALWAYS_LT/LE, smallest for the others), reported in
 // the table; a better SOMETIMES watermark is a discovery for the explorer.
-#define MP_NUMERIC_RECORD_(k, cmp, maximize, v, t, msg)                                  \
-  do {                                                                                    \
-    if (::moonpool::assertions::detail::active) {                                         \
-      const auto& mp_value_ = (v);                                                        \
-      const auto& mp_threshold_ = (t);                                                    \
-      ::moonpool::assertions::detail::record_numeric(                                     \
-          (k), (msg),                                                                     \
+#define MP_NUMERIC_RECORD_(k, cmp, maximize, v, t, msg)                                        \
+  do {                                                                                         \
+    if (::moonpool::assertions::detail::active) {                                              \
+      const auto& mp_value_ = (v);                                                             \
+      const auto& mp_threshold_ = (t);                                                         \
+      ::moonpool::assertions::detail::record_numeric(                                          \
+          (k), (msg),                                                                          \
           ::moonpool::assertions::detail::holds<::moonpool::assertions::detail::compare::cmp>( \
-              mp_value_, mp_threshold_),                                                  \
-          ::moonpool::assertions::detail::saturate(mp_value_), (maximize));               \
-    }                                                                                     \
+              mp_value_, mp_threshold_),                                                       \
+          ::moonpool::assertions::detail::saturate(mp_value_), (maximize));                    \
+    }                                                                                          \
   } while (false)
 
 #define MP_ALWAYS_GT(v, t, msg) \

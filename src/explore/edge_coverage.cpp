@@ -51,12 +51,18 @@ std::size_t edge_total() {
 
 // AFL's hit-count classes: exact for 0-3, then powers of two.
 std::uint8_t bucket_of(std::uint8_t hits) {
-  if (hits <= 2) return hits;
-  if (hits == 3) return 4;
-  if (hits <= 7) return 8;
-  if (hits <= 15) return 16;
-  if (hits <= 31) return 32;
-  if (hits <= 127) return 64;
+  if (hits <= 2)
+    return hits;
+  if (hits == 3)
+    return 4;
+  if (hits <= 7)
+    return 8;
+  if (hits <= 15)
+    return 16;
+  if (hits <= 31)
+    return 32;
+  if (hits <= 127)
+    return 64;
   return 128;
 }
 
@@ -164,7 +170,8 @@ void __sanitizer_cov_pcs_init(const std::uintptr_t*, const std::uintptr_t*) {}
 void __sanitizer_cov_trace_pc() {
   using namespace moonpool::explore::detail::edges;
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
-  const auto offset = static_cast<std::uint64_t>(pc - reinterpret_cast<std::uintptr_t>(&__executable_start));
+  const auto offset =
+      static_cast<std::uint64_t>(pc - reinterpret_cast<std::uintptr_t>(&__executable_start));
   const std::uint64_t h = (offset * 0x9E3779B97F4A7C15ULL) >> 48;  // 16 bits
   std::uint8_t& c = hashed_counters[h];
   c = static_cast<std::uint8_t>(c + (c != 255 ? 1 : 0));

@@ -189,12 +189,11 @@ bool settle_child(int status, const recipe_step& step) {
   }
   std::vector<recipe_step> steps = timeline.steps;
   steps.push_back(step);
-  const std::string why = WIFSIGNALED(status)
-                              ? "timeline crashed: killed by signal " +
-                                    std::to_string(WTERMSIG(status)) + " (" +
-                                    strsignal(WTERMSIG(status)) + ")"
-                              : "timeline crashed: exited with code " +
-                                    std::to_string(WEXITSTATUS(status));
+  const std::string why =
+      WIFSIGNALED(status)
+          ? "timeline crashed: killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                strsignal(WTERMSIG(status)) + ")"
+          : "timeline crashed: exited with code " + std::to_string(WEXITSTATUS(status));
   record_bug(steps, why, "");
   return false;
 }
@@ -217,8 +216,8 @@ struct running_child {
 // One discovery's children.
 class split {
  public:
-  split(std::string_view mark, std::uint32_t mark_index, sim::random_stream& stream)
-      : mark_(mark), mark_index_(mark_index), stream_(stream), count_(stream.call_count()) {}
+  split(std::string_view mark, sim::random_stream& stream)
+      : mark_(mark), stream_(stream), count_(stream.call_count()) {}
 
   // Forks child `index`; true in the child (which must return at once).
   bool spawn(std::uint64_t index) {
@@ -297,7 +296,8 @@ class split {
     timeline.bitmap.fill(0);
     timeline.splitting = false;
     std::uint32_t deepest = shared->deepest.load();
-    while (deepest < timeline.depth && !shared->deepest.compare_exchange_weak(deepest, timeline.depth)) {
+    while (deepest < timeline.depth &&
+           !shared->deepest.compare_exchange_weak(deepest, timeline.depth)) {
     }
     detail::edges::zero_counters();
     stream_.reseed(step.seed);
@@ -305,7 +305,6 @@ class split {
   }
 
   std::string_view mark_;
-  std::uint32_t mark_index_;
   sim::random_stream& stream_;
   std::uint64_t count_;
   std::vector<running_child> running_;
@@ -400,9 +399,9 @@ void detail::discovery(std::string_view mark, std::uint32_t mark_index,
     return;
   }
   timeline.splitting = true;
-  split s(mark, mark_index % mark_count, world->streams().simulation);
-  const bool in_child = config.timelines_per_split ? split_fixed(s)
-                                                   : split_adaptive(s, mark_index % mark_count);
+  split s(mark, world->streams().simulation);
+  const bool in_child =
+      config.timelines_per_split ? split_fixed(s) : split_adaptive(s, mark_index % mark_count);
   if (in_child) {
     return;  // become_child cleared `splitting`
   }
@@ -474,7 +473,8 @@ void end_root() {
   summary.timelines += shared->timelines.load();
   summary.fork_points += shared->fork_points.load();
   summary.bugs += shared->bugs.load();
-  summary.energy_left = static_cast<std::uint64_t>(std::max<std::int64_t>(0, shared->global_energy.load()));
+  summary.energy_left =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(0, shared->global_energy.load()));
   summary.max_depth_reached = std::max(summary.max_depth_reached, shared->deepest.load());
   const std::uint32_t claimed = std::min<std::uint32_t>(shared->bugs_claimed.load(), max_bugs);
   for (std::uint32_t i = 0; i < claimed && summary.recipes.size() < max_bugs; ++i) {

@@ -25,8 +25,7 @@ void random_stream::add_breakpoint(std::uint64_t count, std::uint64_t seed) {
 std::uint64_t random_stream::next_u64() noexcept {
   // A loop: a timeline forked again before drawing anything has a step
   // with count 0 right after the previous one.
-  while (next_breakpoint_ < breakpoints_.size() &&
-         calls_ == breakpoints_[next_breakpoint_].count) {
+  while (next_breakpoint_ < breakpoints_.size() && calls_ == breakpoints_[next_breakpoint_].count) {
     reseed(breakpoints_[next_breakpoint_].seed);
     calls_ = 0;
     ++next_breakpoint_;

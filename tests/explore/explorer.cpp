@@ -131,6 +131,7 @@ TEST(Explorer, ForkedChildrenCountIntoOneTable) {
     EXPECT_EQ(report.exploration->timelines, 5u);
     EXPECT_EQ(report.exploration->fork_points, 1u);
     EXPECT_EQ(report.exploration->bugs, 0u);
+    EXPECT_EQ(report.exploration->coverage_signal, "assertions") << "this file is not instrumented";
     const auto counts = passes(report);
     // Before the fork only the root counts; after it, the root and 5 children.
     EXPECT_EQ(counts.at("before the fork"), 1u);
@@ -240,8 +241,8 @@ TEST(Explorer, SequentialModeGrowsTheSameTreeFromTheSameRootSeed) {
                        std::to_string(r.exploration->fork_points) + "/" +
                        std::to_string(r.exploration->max_depth_reached);
     for (const auto& row : r.assertions) {
-      text += "|" + row.name + ":" + std::to_string(row.pass) + ":" +
-              std::to_string(row.buckets) + ":" + std::to_string(row.watermark.value_or(-1));
+      text += "|" + row.name + ":" + std::to_string(row.pass) + ":" + std::to_string(row.buckets) +
+              ":" + std::to_string(row.watermark.value_or(-1));
     }
     return text;
   };
@@ -261,4 +262,19 @@ TEST(Explorer, ConfigIsValidated) {
   config.adaptive.min_timelines = 10;
   config.adaptive.max_timelines = 5;
   EXPECT_THROW(SimulationBuilder{}.exploration(config), std::invalid_argument);
+}
+
+TEST(Explorer, AFailedRootSeedEndsItsExplorationSoTheNextCanStart) {
+  SimulationBuilder broken;
+  broken.workload([]() -> std::unique_ptr<moonpool::sim::Workload> {
+    throw std::invalid_argument("no workload today");
+  });
+  const SimulationReport failed = explore(broken, fixed(2));
+  EXPECT_EQ(failed.failed, 1u);
+  ASSERT_TRUE(failed.exploration);
+  EXPECT_EQ(failed.exploration->timelines, 0u);
+  EXPECT_FALSE(moonpool::explore::running());
+  const SimulationReport report = explore(one_fork_sim(child_fate::live), fixed(2));
+  ASSERT_TRUE(report.exploration);
+  EXPECT_EQ(report.exploration->timelines, 2u);
 }

@@ -14,10 +14,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "moonpool/sim/detail/world_state.hpp"
 #include "moonpool/sim/host.hpp"
 #include "moonpool/sim/task.hpp"
 #include "moonpool/sim/world.hpp"
-#include "moonpool/sim/detail/world_state.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;

@@ -720,8 +720,7 @@ seed_result SimulationBuilder::run_seed(std::uint64_t seed, iteration_trace* tra
   return runner.run(trace);
 }
 
-seed_result SimulationBuilder::replay(const explore::recipe& recipe,
-                                      iteration_trace* trace) const {
+seed_result SimulationBuilder::replay(const explore::recipe& recipe, iteration_trace* trace) const {
   iteration_runner runner(*this, recipe, trace != nullptr);
   return runner.run(trace);
 }

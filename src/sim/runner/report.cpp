@@ -111,7 +111,8 @@ std::string SimulationReport::to_text(bool brief) const {
         << (convergence_timeout ? " (cap reached before it settled)" : " (settled)") << "\n";
   }
   if (replayed && !seeds.empty()) {
-    out << "  replayed " << explore::format_recipe(*replayed) << ": trace " << seeds.front().trace_hash
+    out << "  replayed " << explore::format_recipe(*replayed) << ": trace "
+        << seeds.front().trace_hash
         << (seeds.front().ok ? ", ok" : ", FAILED: " + seeds.front().error) << "\n";
   }
   if (exploration) {

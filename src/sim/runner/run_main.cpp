@@ -158,10 +158,11 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
   run_options options;
   try {
     app.parse(argc, argv);
-    const bool tuned = !energy_text.empty() || !jobs_text.empty() || !fixed_text.empty() ||
-                       !depth_text.empty();
+    const bool tuned =
+        !energy_text.empty() || !jobs_text.empty() || !fixed_text.empty() || !depth_text.empty();
     if (tuned && !explore) {
-      throw usage_error("--energy, --jobs, --explore-fixed and --max-depth only apply with --explore");
+      throw usage_error(
+          "--energy, --jobs, --explore-fixed and --max-depth only apply with --explore");
     }
     if (explore) {
       explore::exploration_config config = defaults;
@@ -175,7 +176,8 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
         }
       }
       if (!fixed_text.empty()) {
-        config.timelines_per_split = static_cast<std::uint32_t>(parse_u64(fixed_text, "--explore-fixed"));
+        config.timelines_per_split =
+            static_cast<std::uint32_t>(parse_u64(fixed_text, "--explore-fixed"));
       }
       if (!depth_text.empty()) {
         config.max_depth = static_cast<std::uint32_t>(parse_u64(depth_text, "--max-depth"));

@@ -174,6 +174,15 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
   if (options.explore) {
     explore::start(options.exploration.value_or(exploration_));
   }
+  // Ends the exploration however run() leaves (a throwing workload factory,
+  // say), so that the next run can start one.
+  struct stop_exploring {
+    ~stop_exploring() {
+      if (explore::running() && !explore::in_child()) {
+        static_cast<void>(explore::stop());
+      }
+    }
+  } const stop_on_exit;
 
   auto run_one = [&](std::uint64_t seed) {
     iteration_trace trace;

@@ -28,10 +28,10 @@ struct assertion_row {
   std::string kind;  // always, sometimes, reachable, unreachable, ...
   std::uint64_t pass = 0;
   std::uint64_t fail = 0;
-  std::string status;            // pass, fail or miss
-  std::uint64_t frontier = 0;    // sometimes_all: most conditions true at once
-  std::uint64_t conditions = 0;  // sometimes_all: how many conditions it names
-  std::uint64_t buckets = 0;     // sometimes_each: distinct key combinations seen
+  std::string status;                     // pass, fail or miss
+  std::uint64_t frontier = 0;             // sometimes_all: most conditions true at once
+  std::uint64_t conditions = 0;           // sometimes_all: how many conditions it names
+  std::uint64_t buckets = 0;              // sometimes_each: distinct key combinations seen
   std::optional<std::int64_t> watermark;  // numeric kinds: best value seen
 };
 
