@@ -181,6 +181,19 @@ void discovered_at(const slot* s) {
   }
 }
 
+// Every registered site, kept in this process so that reset_table() can put
+// them back into a fresh table. Filled before main() by the macros.
+struct registered_site {
+  kind what;
+  std::string_view message;  // a string literal: lives forever
+  bool maximize;
+};
+
+std::vector<registered_site>& registry() {
+  static std::vector<registered_site> sites;
+  return sites;
+}
+
 // Violations belong to the current seed in this process alone.
 thread_local std::uint64_t violations = 0;
 thread_local std::string first_violation_message;
@@ -220,6 +233,16 @@ void for_each_slot(Visit&& visit) {
 namespace detail {
 
 thread_local bool active = false;
+
+int register_site(kind k, std::string_view message, bool maximize) noexcept {
+  try {
+    registry().push_back({k, message, maximize});
+  } catch (...) {
+    // Out of memory before main(): the site just shows up once it runs.
+  }
+  find_slot(k, message, maximize);
+  return 0;
+}
 
 void note_violation(kind k, std::string_view message, bool ok) {
   if (!ok && is_always_type(k) && violations++ == 0) {
@@ -387,8 +410,13 @@ std::vector<sim::assertion_row> table() {
     if (k == kind::numeric_always || k == kind::numeric_sometimes) {
       row.watermark = s.watermark.load();
     }
+    row.reached = row.pass + row.fail > 0;
     if (is_always_type(k)) {
-      row.status = row.fail > 0 ? "fail" : "pass";
+      // An always-assertion (plain or numeric) that never ran proved
+      // nothing: a miss. The _OR_UNREACHABLE and UNREACHABLE forms may
+      // legitimately never run.
+      const bool must_run = k == kind::always || k == kind::numeric_always;
+      row.status = row.fail > 0 ? "fail" : (!row.reached && must_run) ? "miss" : "pass";
     } else {
       row.status = passed(s) ? "pass" : "miss";
     }
@@ -404,6 +432,9 @@ void reset_table() {
   table_block* table = shared_table();
   table->~table_block();
   new (table) table_block{};
+  for (const registered_site& site : registry()) {
+    find_slot(site.what, site.message, site.maximize);
+  }
 }
 
 void rearm_discoveries() noexcept {
@@ -425,9 +456,14 @@ std::size_t sometimes_reached() noexcept {
 }
 
 std::size_t sometimes_total() noexcept {
+  // Sites registered but never evaluated do not count: a binary may hold
+  // assertions of code this simulation never runs, and until-stable must
+  // still settle. The table lists them as never reached.
   std::size_t total = 0;
-  for_each_slot(
-      [&total](const slot& s) { total += is_sometimes_type(static_cast<kind>(s.what)) ? 1 : 0; });
+  for_each_slot([&total](const slot& s) {
+    const bool evaluated = s.pass.load() + s.fail.load() > 0;
+    total += is_sometimes_type(static_cast<kind>(s.what)) && evaluated ? 1 : 0;
+  });
   return total;
 }
 

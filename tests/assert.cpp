@@ -63,7 +63,33 @@ TEST(Assertions, OutsideASimulationNothingIsRecordedNorEvaluated) {
   MP_ALWAYS(++evaluated > 0, "not evaluated");
   MP_SOMETIMES_EACH("not recorded", {{"k", ++evaluated}});
   EXPECT_EQ(evaluated, 0);
-  EXPECT_TRUE(assertions::table().empty());
+  // The sites are known (registered before main) but nothing was counted.
+  const auto rows = assertions::table();
+  ASSERT_NE(row(rows, "not evaluated"), nullptr);
+  EXPECT_FALSE(row(rows, "not evaluated")->reached);
+  EXPECT_EQ(row(rows, "not evaluated")->pass + row(rows, "not evaluated")->fail, 0u);
+  EXPECT_EQ(row(rows, "not recorded")->pass, 0u);
+}
+
+TEST(Assertions, SitesThatNeverRanAreListed) {
+  assertions::reset_table();
+  {
+    assertions::iteration_scope scope;
+    if (assertions::iteration_violations() > 100) {  // never true
+      MP_ALWAYS(true, "an always that never runs");
+      MP_ALWAYS_OR_UNREACHABLE(true, "an always-or-unreachable that never runs");
+      MP_UNREACHABLE("an unreachable that never runs");
+      MP_SOMETIMES(true, "a sometimes that never runs");
+      MP_ALWAYS_LE(1, 2, "a numeric always that never runs");
+    }
+  }
+  const auto rows = assertions::table();
+  EXPECT_EQ(row(rows, "an always that never runs")->status, "miss");
+  EXPECT_FALSE(row(rows, "an always that never runs")->reached);
+  EXPECT_EQ(row(rows, "a numeric always that never runs")->status, "miss");
+  EXPECT_EQ(row(rows, "an always-or-unreachable that never runs")->status, "pass");
+  EXPECT_EQ(row(rows, "an unreachable that never runs")->status, "pass");
+  EXPECT_EQ(row(rows, "a sometimes that never runs")->status, "miss");
 }
 
 TEST(Assertions, StatusesOfEveryKind) {

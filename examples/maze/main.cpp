@@ -8,19 +8,17 @@
 // million) per attempt; all four take 0.05^20. The bug: reaching the
 // treasure breaks an always-assertion.
 //
-// Every gate passed for the first time is a discovery (MP_REACHABLE), so
-// with --explore the run forks there: the children continue right behind
-// that gate with fresh randomness, and one of them soon gets through the
-// next gate, where the run forks again.
+// Every gate passed for the first time is a discovery (a new bucket of
+// MP_SOMETIMES_EACH), so with --explore the run forks there: the children
+// continue right behind that gate with fresh randomness, and one of them
+// soon gets through the next gate, where the run forks again.
 //
 //   build/bin/sim-maze --iterations 10000          # plain seeds: passes
-//   build/bin/sim-maze --explore --iterations 3    # finds the treasure
+//   build/bin/sim-maze --explore --iterations 2    # finds the treasure
 //   build/bin/sim-maze --replay <recipe it printed>  # the same failure
 
-#include <array>
 #include <chrono>
 #include <memory>
-#include <string>
 
 #include "moonpool/sim.hpp"
 #include "moonpool/sim/runner.hpp"
@@ -34,20 +32,6 @@ constexpr int lock_count = 4;
 constexpr int gates_per_lock = 5;
 constexpr double gate_probability = 0.05;
 constexpr int attempts = 300;
-
-// "lock 2 gate 4": one assertion message per gate, made once.
-const std::array<std::array<std::string, gates_per_lock>, lock_count>& gate_names() {
-  static const auto names = [] {
-    std::array<std::array<std::string, gates_per_lock>, lock_count> n;
-    for (int lock = 0; lock < lock_count; ++lock) {
-      for (int gate = 0; gate < gates_per_lock; ++gate) {
-        n[lock][gate] = "lock " + std::to_string(lock) + " gate " + std::to_string(gate + 1);
-      }
-    }
-    return n;
-  }();
-  return names;
-}
 
 struct MazeWalker : moonpool::sim::Workload {
   std::string_view name() const override { return "walker"; }
@@ -63,7 +47,8 @@ struct MazeWalker : moonpool::sim::Workload {
         if (!random.chance(gate_probability)) {
           break;
         }
-        MP_REACHABLE(gate_names()[open_locks][gate]);
+        // A bucket per gate: its first pass is a discovery.
+        MP_SOMETIMES_EACH("a gate opened", {{"lock", open_locks}, {"gate", gate + 1}});
         if (gate + 1 == gates_per_lock) {
           ++open_locks;
           break;
@@ -82,10 +67,12 @@ int main(int argc, char** argv) {
   moonpool::sim::SimulationBuilder sim;
   moonpool::explore::exploration_config explore;
   // A discovery here is worth many children: each has a 1 in 20 chance to
-  // pass the next gate at once.
-  explore.adaptive.min_timelines = 60;
+  // pass the next gate at once, so 100 children get through it with
+  // probability 1 - 0.95^100 > 99%, and all 20 gates in a row with ~89%.
+  explore.adaptive.min_timelines = 100;
+  explore.adaptive.warm_min_timelines = 100;
   explore.adaptive.max_timelines = 200;
-  explore.adaptive.per_mark_energy = 120;
+  explore.adaptive.per_mark_energy = 150;
   sim.name("maze").iterations(100).exploration(explore).workload(
       [] { return std::make_unique<MazeWalker>(); });
   return moonpool::sim::run_main(argc, argv, sim);

@@ -115,6 +115,16 @@ constexpr std::int64_t saturate(const A& a) {
   }
 }
 
+// Every assertion site registers its message and kind before main() runs,
+// so that the report lists assertions that never ran: an always-assertion
+// that was never reached, a sometimes-assertion never evaluated.
+int register_site(kind k, std::string_view message, bool maximize) noexcept;
+
+template <class Site>
+struct site_registration {
+  static inline const int done = register_site(Site::what(), Site::message(), Site::maximize());
+};
+
 }  // namespace detail
 
 // Records assertions for one seed: counts accumulate in the run's table,
@@ -147,10 +157,24 @@ void rearm_discoveries() noexcept;
 
 }  // namespace moonpool::assertions
 
+// A local class per call site names it: instantiating site_registration
+// with it registers the site at program start. (Local classes may not have
+// static data members, hence the functions.) message() returns `msg` from a
+// static context, which is why messages must be string literals.
+#define MP_ASSERTION_SITE_(k, msg, max)                                \
+  struct mp_assertion_site_ {                                          \
+    static constexpr ::moonpool::assertions::kind what() { return k; } \
+    static constexpr bool maximize() { return max; }                   \
+    static constexpr std::string_view message() { return msg; }        \
+  };                                                                   \
+  static_cast<void>(::moonpool::assertions::detail::site_registration<mp_assertion_site_>::done)
+
 #define MP_ASSERTION_RECORD_(k, ok, msg)                                         \
   do {                                                                           \
+    MP_ASSERTION_SITE_(k, msg, true);                                            \
     if (::moonpool::assertions::detail::active) {                                \
-      ::moonpool::assertions::detail::record((k), (msg), static_cast<bool>(ok)); \
+      ::moonpool::assertions::detail::record((k), mp_assertion_site_::message(), \
+                                             static_cast<bool>(ok));             \
     }                                                                            \
   } while (false)
 
@@ -168,11 +192,12 @@ void rearm_discoveries() noexcept;
 // the table; a better SOMETIMES watermark is a discovery for the explorer.
 #define MP_NUMERIC_RECORD_(k, cmp, maximize, v, t, msg)                                        \
   do {                                                                                         \
+    MP_ASSERTION_SITE_(k, msg, maximize);                                                      \
     if (::moonpool::assertions::detail::active) {                                              \
       const auto& mp_value_ = (v);                                                             \
       const auto& mp_threshold_ = (t);                                                         \
       ::moonpool::assertions::detail::record_numeric(                                          \
-          (k), (msg),                                                                          \
+          (k), mp_assertion_site_::message(),                                                  \
           ::moonpool::assertions::detail::holds<::moonpool::assertions::detail::compare::cmp>( \
               mp_value_, mp_threshold_),                                                       \
           ::moonpool::assertions::detail::saturate(mp_value_), (maximize));                    \
@@ -196,15 +221,17 @@ void rearm_discoveries() noexcept;
 #define MP_SOMETIMES_LE(v, t, msg) \
   MP_NUMERIC_RECORD_(::moonpool::assertions::kind::numeric_sometimes, le, false, v, t, msg)
 
-#define MP_SOMETIMES_ALL(msg, ...)                                    \
-  do {                                                                \
-    if (::moonpool::assertions::detail::active) {                     \
-      ::moonpool::assertions::detail::record_all((msg), __VA_ARGS__); \
-    }                                                                 \
+#define MP_SOMETIMES_ALL(msg, ...)                                                            \
+  do {                                                                                        \
+    MP_ASSERTION_SITE_(::moonpool::assertions::kind::sometimes_all, msg, true);               \
+    if (::moonpool::assertions::detail::active) {                                             \
+      ::moonpool::assertions::detail::record_all(mp_assertion_site_::message(), __VA_ARGS__); \
+    }                                                                                         \
   } while (false)
-#define MP_SOMETIMES_EACH(msg, ...)                                    \
-  do {                                                                 \
-    if (::moonpool::assertions::detail::active) {                      \
-      ::moonpool::assertions::detail::record_each((msg), __VA_ARGS__); \
-    }                                                                  \
+#define MP_SOMETIMES_EACH(msg, ...)                                                            \
+  do {                                                                                         \
+    MP_ASSERTION_SITE_(::moonpool::assertions::kind::sometimes_each, msg, true);               \
+    if (::moonpool::assertions::detail::active) {                                              \
+      ::moonpool::assertions::detail::record_each(mp_assertion_site_::message(), __VA_ARGS__); \
+    }                                                                                          \
   } while (false)

@@ -80,6 +80,10 @@ struct timeline_context {
   std::array<std::uint64_t, bitmap_words> bitmap{};
   bool warm = false;  // a later root seed of the same exploration
   bool splitting = false;
+  // This timeline, or a timeline forked from it, discovered something. A
+  // child's descendants run (and merge their coverage) before the child
+  // ends, so its own bitmap alone would hide what its subtree found.
+  bool productive = false;
 };
 
 exploration_config config;
@@ -295,6 +299,7 @@ class split {
     timeline.steps.push_back(step);
     timeline.bitmap.fill(0);
     timeline.splitting = false;
+    timeline.productive = false;
     std::uint32_t deepest = shared->deepest.load();
     while (deepest < timeline.depth &&
            !shared->deepest.compare_exchange_weak(deepest, timeline.depth)) {
@@ -392,6 +397,7 @@ void detail::discovery(std::string_view mark, std::uint32_t mark_index,
     return;
   }
   timeline.bitmap[(coverage_bit / 64) % bitmap_words] |= std::uint64_t{1} << (coverage_bit % 64);
+  timeline.productive = true;
   sim::detail::world_state* world = sim::detail::world_state::current();
   // Forking needs a running world to reseed; a discovery made while this
   // process is already splitting (it cannot be) or too deep is only noted.
@@ -494,7 +500,7 @@ void end_root() {
 }
 
 void finish_child(bool ok, std::string_view error, std::string_view trace_hash) {
-  const bool fresh_bits = merge_bitmap();
+  const bool fresh_bits = merge_bitmap() || timeline.productive;
   const bool fresh_edges = detail::edges::fold_into_history();
   if (!ok) {
     record_bug(timeline.steps, error, trace_hash);

@@ -47,6 +47,7 @@ std::string SimulationReport::to_json() const {
     row["pass"] = a.pass;
     row["fail"] = a.fail;
     row["status"] = a.status;
+    row["reached"] = a.reached;
     if (a.kind == "sometimes_all") {
       row["frontier"] = a.frontier;
       row["conditions"] = a.conditions;
@@ -152,6 +153,9 @@ std::string SimulationReport::to_text(bool brief) const {
                     a.kind.c_str(), static_cast<unsigned long long>(a.pass),
                     static_cast<unsigned long long>(a.fail));
       out << line << a.name;
+      if (!a.reached) {
+        out << " (never reached)";
+      }
       if (a.watermark) {
         out << " (best " << *a.watermark << ")";
       }

@@ -29,6 +29,7 @@ struct assertion_row {
   std::uint64_t pass = 0;
   std::uint64_t fail = 0;
   std::string status;                     // pass, fail or miss
+  bool reached = false;                   // evaluated at least once
   std::uint64_t frontier = 0;             // sometimes_all: most conditions true at once
   std::uint64_t conditions = 0;           // sometimes_all: how many conditions it names
   std::uint64_t buckets = 0;              // sometimes_each: distinct key combinations seen
