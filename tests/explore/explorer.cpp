@@ -278,3 +278,53 @@ TEST(Explorer, AFailedRootSeedEndsItsExplorationSoTheNextCanStart) {
   ASSERT_TRUE(report.exploration);
   EXPECT_EQ(report.exploration->timelines, 2u);
 }
+
+namespace {
+
+// First a mark whose children find nothing (they stop at once), then one
+// whose children each find a new bucket.
+struct barren_then_productive : moonpool::sim::Workload {
+  std::string_view name() const override { return "barren-then-productive"; }
+  asio::awaitable<void> run(Context& ctx) override {
+    int phase = 1;
+    MP_SOMETIMES(true, "a barren mark");
+    if (moonpool::explore::in_child() && phase == 1) {
+      co_return;
+    }
+    phase = 2;
+    co_await moonpool::sim::sleep(1ms);
+    MP_SOMETIMES(true, "a productive mark");
+    if (moonpool::explore::in_child()) {
+      const std::uint64_t v = ctx.random().below(std::uint64_t{1} << 40);
+      MP_SOMETIMES_EACH("a bucket of its own", {{"v", static_cast<std::int64_t>(v)}});
+    }
+  }
+};
+
+}  // namespace
+
+TEST(Explorer, ABarrenMarksEnergyGoesToThePoolForAProductiveOne) {
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<barren_then_productive>(); });
+  exploration_config config;
+  config.jobs = 1;
+  config.max_depth = 1;
+  config.global_energy = 100;
+  config.adaptive.batch_size = 1;
+  config.adaptive.min_timelines = 2;
+  config.adaptive.per_mark_energy = 5;
+  const SimulationReport report = explore(sim, config);
+  ASSERT_TRUE(report.exploration);
+  // The barren mark: 2 children, then 3 of its 5 units go to the pool. The
+  // productive mark: its own 5, then the pool's 3.
+  EXPECT_EQ(report.exploration->timelines, 2u + 5u + 3u);
+  EXPECT_EQ(report.exploration->fork_points, 2u);
+}
+
+TEST(Explorer, EveryRootSeedReArmsTheMarks) {
+  const SimulationReport report = explore(one_fork_sim(child_fate::live), fixed(3), {7, 8, 9});
+  ASSERT_TRUE(report.exploration);
+  EXPECT_EQ(report.exploration->fork_points, 3u) << "one split per root seed";
+  EXPECT_EQ(report.exploration->timelines, 9u);
+  EXPECT_EQ(passes(report).at("fork here"), 3u);
+}
