@@ -23,8 +23,14 @@
 // bucket); it passes once any bucket was seen, and the report gives the
 // number of buckets.
 //
+// Messages are string literals: each site registers its message before
+// main(), so the report also lists assertions that never ran (an
+// always-assertion never reached is a `miss`).
+//
 // The counts live in memory shared with forked processes, so timelines
-// that fork from one another report into one table.
+// that fork from one another report into one table. With --explore, a
+// sometimes-type assertion's discoveries (first pass, better watermark,
+// wider frontier, new or better bucket) fork the run (docs/exploration.md).
 
 #include <cstdint>
 #include <initializer_list>
