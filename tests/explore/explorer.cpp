@@ -328,3 +328,55 @@ TEST(Explorer, EveryRootSeedReArmsTheMarks) {
   EXPECT_EQ(report.exploration->timelines, 9u);
   EXPECT_EQ(passes(report).at("fork here"), 3u);
 }
+
+namespace {
+
+// Every kind of discovery, once or more; each child stops right after the
+// fork, so only the root's discoveries fork.
+struct every_discovery : moonpool::sim::Workload {
+  std::string_view name() const override { return "every-discovery"; }
+  asio::awaitable<void> run(Context&) override {
+    const auto child = [] { return moonpool::explore::in_child(); };
+    MP_ALWAYS(true, "never a discovery");
+    MP_SOMETIMES(true, "a first pass");  // 1
+    if (child())
+      co_return;
+    MP_SOMETIMES(true, "a first pass");  // not the first
+    for (int v = 0; v < 3; ++v) {
+      MP_SOMETIMES_GT(v, 10, "a climbing watermark");  // 3: each value is better
+      if (child())
+        co_return;
+    }
+    MP_SOMETIMES_GT(1, 10, "a climbing watermark");               // not better
+    MP_SOMETIMES_ALL("a frontier", {{"a", true}, {"b", false}});  // 1
+    if (child())
+      co_return;
+    MP_SOMETIMES_ALL("a frontier", {{"a", false}, {"b", true}});  // not wider
+    MP_SOMETIMES_ALL("a frontier", {{"a", true}, {"b", true}});   // 1
+    if (child())
+      co_return;
+    MP_SOMETIMES_EACH("buckets", {{"k", 1}});  // 1
+    if (child())
+      co_return;
+    MP_SOMETIMES_EACH("buckets", {{"k", 1}});  // seen
+    MP_SOMETIMES_EACH("buckets", {{"k", 2}});  // 1
+    if (child())
+      co_return;
+    MP_SOMETIMES_EACH("qualities", {{"k", 1}}, 5);  // 1: a new bucket
+    if (child())
+      co_return;
+    MP_SOMETIMES_EACH("qualities", {{"k", 1}}, 3);  // not better
+    MP_SOMETIMES_EACH("qualities", {{"k", 1}}, 9);  // 1: better
+  }
+};
+
+}  // namespace
+
+TEST(Explorer, EveryKindOfDiscoveryForksAndNothingElseDoes) {
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<every_discovery>(); });
+  const SimulationReport report = explore(sim, fixed(1));
+  ASSERT_TRUE(report.exploration);
+  EXPECT_EQ(report.exploration->fork_points, 1u + 3u + 2u + 2u + 2u);
+  EXPECT_EQ(report.exploration->timelines, 10u);
+}
