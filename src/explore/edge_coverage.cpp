@@ -28,7 +28,11 @@ std::size_t range_count = 0;
 // address) is hashed into this table.
 constexpr std::size_t hashed_edges = 1 << 16;
 std::uint8_t hashed_counters[hashed_edges];
-std::atomic<bool> hashed_in_use{false};
+// Set by the hook, read elsewhere: a plain bool touched through compiler
+// builtins, because the hook must not call inline library functions
+// (std::atomic's members). An unoptimised build may link the copy of such a
+// function that an instrumented file emitted, which calls the hook again.
+bool hashed_in_use = false;
 
 // The history of every timeline: the highest AFL bucket each edge reached.
 // Shared with forked children; mapped before the first fork.
@@ -98,7 +102,7 @@ void for_each_counter(Visit&& visit) {
 }  // namespace
 
 bool instrumented() noexcept {
-  return range_count > 0 || hashed_in_use.load(std::memory_order_relaxed);
+  return range_count > 0 || __atomic_load_n(&hashed_in_use, __ATOMIC_RELAXED);
 }
 
 void zero_counters() noexcept {
@@ -175,7 +179,7 @@ void __sanitizer_cov_trace_pc() {
   const std::uint64_t h = (offset * 0x9E3779B97F4A7C15ULL) >> 48;  // 16 bits
   std::uint8_t& c = hashed_counters[h];
   c = static_cast<std::uint8_t>(c + (c != 255 ? 1 : 0));
-  hashed_in_use.store(true, std::memory_order_relaxed);
+  __atomic_store_n(&hashed_in_use, true, __ATOMIC_RELAXED);
 }
 
 }  // extern "C"
