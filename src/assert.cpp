@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <new>
 
 #include "moonpool/explore/detail/hooks.hpp"
@@ -138,22 +139,12 @@ std::pair<bucket*, bool> find_bucket(std::uint32_t slot_index, std::uint64_t key
   return {nullptr, false};
 }
 
-// Raises target to value; true when this call raised it (an improvement).
-template <class T>
-bool raise_to(std::atomic<T>& target, T value) {
+// Moves target to value when value is better; true when this call moved
+// it (an improvement).
+template <class T, class Better = std::less<T>>
+bool improve(std::atomic<T>& target, T value, Better better = {}) {
   T seen = target.load(std::memory_order_relaxed);
-  while (seen < value) {
-    if (target.compare_exchange_weak(seen, value)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-template <class T>
-bool lower_to(std::atomic<T>& target, T value) {
-  T seen = target.load(std::memory_order_relaxed);
-  while (value < seen) {
+  while (better(seen, value)) {
     if (target.compare_exchange_weak(seen, value)) {
       return true;
     }
@@ -264,8 +255,9 @@ void record_numeric(kind k, std::string_view message, bool ok, std::int64_t valu
   note_violation(k, message, ok);
   if (slot* s = find_slot(k, message, maximize)) {
     (ok ? s->pass : s->fail).fetch_add(1, std::memory_order_relaxed);
-    const bool improved =
-        s->maximize != 0 ? raise_to(s->watermark, value) : lower_to(s->watermark, value);
+    const bool improved = s->maximize != 0
+                              ? improve(s->watermark, value)
+                              : improve(s->watermark, value, std::greater<std::int64_t>{});
     if (improved && k == kind::numeric_sometimes) {
       discovered_at(s);
     }
@@ -281,8 +273,8 @@ void record_all(std::string_view message,
   const auto held = static_cast<std::uint64_t>(
       std::count_if(conditions.begin(), conditions.end(), [](const auto& c) { return c.second; }));
   s->pass.fetch_add(1, std::memory_order_relaxed);
-  raise_to<std::uint64_t>(s->conditions, conditions.size());
-  if (raise_to(s->frontier, held)) {
+  improve<std::uint64_t>(s->conditions, conditions.size());
+  if (improve(s->frontier, held)) {
     discovered_at(s);
   }
 }
@@ -320,7 +312,7 @@ void record_each_impl(std::string_view message,
   if (first) {
     s->buckets.fetch_add(1, std::memory_order_relaxed);
   }
-  const bool better = quality != nullptr && raise_to(b->best_quality, *quality);
+  const bool better = quality != nullptr && improve(b->best_quality, *quality);
   const bool new_here = first_time(b->discovered);
   if ((new_here || better) && explore::detail::exploring) {
     const auto bucket_index = static_cast<std::uint32_t>(b - shared_table()->buckets);

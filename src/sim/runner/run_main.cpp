@@ -30,6 +30,17 @@ std::uint64_t parse_u64(const std::string& text, const char* flag) {
   return value;
 }
 
+// A count that the configuration keeps in 32 bits: larger values are an
+// error, not silently truncated.
+std::uint32_t parse_u32(const std::string& text, const char* flag) {
+  const std::uint64_t value = parse_u64(text, flag);
+  if (value > UINT32_MAX) {
+    throw usage_error(std::string(flag) + " expects at most " + std::to_string(UINT32_MAX) +
+                      ", got '" + text + "'");
+  }
+  return static_cast<std::uint32_t>(value);
+}
+
 double parse_seconds(const std::string& text) {
   std::size_t used = 0;
   double value = 0.0;
@@ -170,17 +181,16 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
         config.global_energy = parse_u64(energy_text, "--energy");
       }
       if (!jobs_text.empty()) {
-        config.jobs = static_cast<std::uint32_t>(parse_u64(jobs_text, "--jobs"));
+        config.jobs = parse_u32(jobs_text, "--jobs");
         if (config.jobs == 0) {
           throw usage_error("--jobs expects at least 1");
         }
       }
       if (!fixed_text.empty()) {
-        config.timelines_per_split =
-            static_cast<std::uint32_t>(parse_u64(fixed_text, "--explore-fixed"));
+        config.timelines_per_split = parse_u32(fixed_text, "--explore-fixed");
       }
       if (!depth_text.empty()) {
-        config.max_depth = static_cast<std::uint32_t>(parse_u64(depth_text, "--max-depth"));
+        config.max_depth = parse_u32(depth_text, "--max-depth");
       }
       try {
         config.validate();
@@ -191,12 +201,7 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
       options.exploration = config;
     }
     if (!replay.empty()) {
-      if (explore || !seed_texts.empty() || !iterations_text.empty() || !time_limit_text.empty() ||
-          app.count("--until-stable") > 0) {
-        throw usage_error(
-            "--replay runs one recipe; drop --explore, --seed, --iterations, --time-limit and "
-            "--until-stable");
-      }
+      // SimulationBuilder::run rejects a replay mixed with other seed flags.
       try {
         options.replay = explore::parse_recipe(replay);
       } catch (const std::invalid_argument& e) {

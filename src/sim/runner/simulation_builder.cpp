@@ -153,18 +153,24 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
   SimulationReport report;
   report.name = name_;
 
-  if (options.replay) {
-    iteration_trace trace;
-    seed_result result = replay(*options.replay, options.record_trace ? &trace : nullptr);
-    report.iterations = 1;
-    (result.ok ? report.passed : report.failed) = 1;
-    if (!result.ok) {
+  // Counts one finished seed into the report.
+  auto record = [&](seed_result result, const iteration_trace& trace) {
+    ++report.iterations;
+    if (result.ok) {
+      ++report.passed;
+    } else {
+      ++report.failed;
       report.failing_seeds.push_back(result.seed);
     }
     if (options.on_seed) {
       options.on_seed(result, trace);
     }
     report.seeds.push_back(std::move(result));
+  };
+
+  if (options.replay) {
+    iteration_trace trace;
+    record(replay(*options.replay, options.record_trace ? &trace : nullptr), trace);
     report.replayed = options.replay;
     report.stop_reason = "replay";
     report.assertions = assertions::table();
@@ -205,17 +211,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
     if (options.explore) {
       explore::end_root();
     }
-    ++report.iterations;
-    if (result.ok) {
-      ++report.passed;
-    } else {
-      ++report.failed;
-      report.failing_seeds.push_back(seed);
-    }
-    if (options.on_seed) {
-      options.on_seed(result, trace);
-    }
-    report.seeds.push_back(std::move(result));
+    record(std::move(result), trace);
   };
 
   for (std::size_t j = 0; j < options.seeds.size(); ++j) {
