@@ -21,7 +21,7 @@
 namespace framing {
 
 namespace asio = boost::asio;
-namespace tcp = moonpool::sim::tcp;
+using tcp = moonpool::sim::tcp;
 
 inline std::array<unsigned char, 4> encode_length(std::size_t length) {
   return {static_cast<unsigned char>(length >> 24), static_cast<unsigned char>(length >> 16),

@@ -18,7 +18,7 @@
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-namespace tcp = moonpool::sim::tcp;
+using tcp = moonpool::sim::tcp;
 using namespace std::chrono_literals;
 
 namespace {

@@ -24,7 +24,7 @@
 namespace leader {
 
 namespace asio = boost::asio;
-namespace tcp = moonpool::sim::tcp;
+using tcp = moonpool::sim::tcp;
 using namespace std::chrono_literals;
 
 constexpr unsigned short vote_port = 9000;

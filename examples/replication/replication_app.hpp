@@ -29,7 +29,7 @@
 namespace replication {
 
 namespace asio = boost::asio;
-namespace tcp = moonpool::sim::tcp;
+using tcp = moonpool::sim::tcp;
 using namespace std::chrono_literals;
 
 constexpr std::uint64_t operation_count = 100;

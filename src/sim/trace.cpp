@@ -18,6 +18,10 @@ std::string_view trace_kind_name(trace_kind kind) noexcept {
       return "task_finished";
     case trace_kind::event:
       return "event";
+    case trace_kind::asio_timer:
+      return "asio_timer";
+    case trace_kind::escape:
+      return "escape";
   }
   return "other";
 }

@@ -6,29 +6,31 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "asio_reactor.hpp"
 #include "moonpool/sim/detail/state_of.hpp"
+#include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/errors.hpp"
+#include "moonpool/sim/io_context.hpp"
 
 namespace moonpool::sim::detail {
 namespace {
 
 thread_local world_state* current_world = nullptr;
 
-// Makes `state` the current world for the duration of a drive call, and
-// restores the previous one (worlds may be driven from inside each other).
-class current_world_scope {
- public:
-  explicit current_world_scope(world_state* state) noexcept
-      : previous_(std::exchange(current_world, state)) {}
-  ~current_world_scope() { current_world = previous_; }
-  current_world_scope(const current_world_scope&) = delete;
-  current_world_scope& operator=(const current_world_scope&) = delete;
-
- private:
-  world_state* previous_;
-};
-
 }  // namespace
+
+// Worlds may be driven from inside each other: each scope restores the
+// previous world.
+world_state::scope::scope(world_state* state) noexcept
+    : previous_(std::exchange(current_world, state)) {}
+world_state::scope::~scope() {
+  current_world = previous_;
+}
+
+world_context::world_context(world_state& state) : boost::asio::io_context(1) {
+  boost::asio::make_service<world_service>(*this).attach(state);
+  adopt_reactor(*this);
+}
 
 void throw_not_simulated(const char* who) {
   throw std::logic_error(std::string(who) +
@@ -47,11 +49,14 @@ world_state::world_state(std::uint64_t seed, const world_options& options)
       owner_thread_(std::this_thread::get_id()),
       streams_(seed),
       context_(std::make_unique<world_context>(*this)) {
+  link_clock_interposer();
   tasks_.push_back(task_record{0, 0, "main", 0, 0, 0, nullptr});
 }
 
 world_state::~world_state() {
   close();
+  host_contexts_.clear();
+  context_.reset();
 }
 
 void world_state::close() {
@@ -76,10 +81,14 @@ void world_state::close() {
     }
   };
   destroy_pending();
-  // Asio services (channels, Beast's internal timers) own handlers too.
+  // Asio services (channels, timers, Beast's WebSocket service) own handlers
+  // too. The contexts themselves stay allocated until the state is
+  // destroyed: I/O objects destroyed after close() still reach their
+  // (shut down) services.
   context_->shutdown_services();
-  destroy_pending();
-  context_.reset();
+  for (auto& host_context : host_contexts_) {
+    host_context->shut_down();
+  }
   destroy_pending();
 }
 
@@ -138,7 +147,7 @@ void world_state::compact_event_heap() {
   std::make_heap(event_heap_.begin(), event_heap_.end());
 }
 
-std::optional<std::chrono::nanoseconds> world_state::next_event_time() {
+std::optional<std::chrono::nanoseconds> world_state::next_world_event() {
   while (!event_heap_.empty()) {
     const event_key& top = event_heap_.front();
     if (event_actions_.contains(top.sequence)) {
@@ -148,6 +157,16 @@ std::optional<std::chrono::nanoseconds> world_state::next_event_time() {
     event_heap_.pop_back();
   }
   return std::nullopt;
+}
+
+std::optional<std::chrono::nanoseconds> world_state::next_event_time() {
+  scope current(this);
+  const auto world_event = next_world_event();
+  const auto asio_timer = next_asio_timer();
+  if (asio_timer && (!world_event || *asio_timer < *world_event)) {
+    return asio_timer;
+  }
+  return world_event;
 }
 
 std::uint64_t world_state::park(std::unique_ptr<parked_op> op) {
@@ -223,11 +242,30 @@ host_record& world_state::add_host(const boost::asio::ip::address& address) {
     throw std::invalid_argument("a host with address " + address.to_string() +
                                 " already exists in this world; give every host its own address");
   }
-  hosts_.push_back(host_record{hosts_.size(), address, nullptr, now_, 49152});
+  hosts_.push_back(host_record{hosts_.size(), address, nullptr, now_, 49152, nullptr, {}});
   host_record& host = hosts_.back();
   host.root = &new_task("host " + address.to_string(), nullptr);
   host.root->host = &host;
+  host_contexts_.push_back(std::make_unique<sim::io_context>(*this, host));
+  host.context = host_contexts_.back().get();
   return host;
+}
+
+sim::io_context& world_state::host_context(host_record& host) {
+  return static_cast<sim::io_context&>(*host.context);
+}
+
+void world_state::replace_host_context(host_record& host) {
+  if (closing_) {
+    return;
+  }
+  scope current(this);
+  // Shutting down destroys the dead process's pending Asio operations, and
+  // with them frames whose I/O objects may post more work: clear that too.
+  host_context(host).shut_down();
+  destroy_host_work(host);
+  host_contexts_.push_back(std::make_unique<sim::io_context>(*this, host));
+  host.context = host_contexts_.back().get();
 }
 
 host_record* world_state::find_host(const boost::asio::ip::address& address) noexcept {
@@ -252,15 +290,35 @@ void world_state::poll_asio_context() {
   if (closing_) {
     return;
   }
-  // Handlers that Asio services complete (Beast's internal timers, channel
-  // operations) are delivered through the io_context; poll it without ever
-  // blocking so that no real time passes inside the simulation.
+  // Handlers that Asio services complete (Asio's timers, channel operations)
+  // are delivered through the contexts; poll them, in a fixed order and
+  // without ever blocking, so that no real time passes inside the
+  // simulation. Their reactors check their timers against simulated time.
   context_->restart();
   context_->poll();
+  for (host_record& host : hosts_) {
+    host_context(host).drive();
+  }
+}
+
+std::optional<std::chrono::nanoseconds> world_state::next_asio_timer() {
+  std::optional<std::chrono::nanoseconds> earliest = next_expiry(*context_);
+  for (host_record& host : hosts_) {
+    const auto next = next_expiry(*host.context);
+    if (next && (!earliest || *next < *earliest)) {
+      earliest = next;
+    }
+  }
+  if (earliest) {
+    // Asio reports microseconds rounded down; a timer due now still needs
+    // time to move, so the wake-up is never earlier than one microsecond on.
+    earliest = now_ + std::max(*earliest, std::chrono::nanoseconds(std::chrono::microseconds(1)));
+  }
+  return earliest;
 }
 
 std::size_t world_state::drain() {
-  current_world_scope scope(this);
+  scope current(this);
   ++drain_epoch_;
   std::size_t ran = 0;
   poll_asio_context();
@@ -301,7 +359,19 @@ std::size_t world_state::drain() {
 }
 
 bool world_state::step_event() {
-  current_world_scope scope(this);
+  scope current(this);
+  // An Asio timer due strictly before the next world event: move time to
+  // it; the next drain polls the contexts, whose reactors then fire it.
+  const auto asio_timer = next_asio_timer();
+  if (asio_timer) {
+    const auto world_event = next_world_event();
+    if (!world_event || *asio_timer < *world_event) {
+      now_ = std::max(now_, *asio_timer);
+      ++events_processed_;
+      trace(trace_kind::asio_timer, {0, 0, 0, 0});
+      return true;
+    }
+  }
   while (!event_heap_.empty()) {
     std::pop_heap(event_heap_.begin(), event_heap_.end());
     const event_key key = event_heap_.back();

@@ -62,7 +62,13 @@ class executor {
     state_->post(task_, detail::callback(std::forward<Function>(f)));
   }
 
+  // A host's executors report the host's sim::io_context, so that anything
+  // built from any wrapper of them (strand, any_io_executor, bind_executor)
+  // finds its host, and Asio's services keep the host's operations there.
   [[nodiscard]] boost::asio::io_context& query(boost::asio::execution::context_t) const noexcept {
+    if (task_->host != nullptr) {
+      return *task_->host->context;
+    }
     return state_->context();
   }
 

@@ -12,6 +12,7 @@
 
 #include "moonpool/sim/clock.hpp"
 #include "moonpool/sim/executor.hpp"
+#include "moonpool/sim/io_context.hpp"
 
 namespace moonpool::sim {
 
@@ -24,6 +25,9 @@ class host {
     return record_->address;
   }
   [[nodiscard]] executor get_executor() const noexcept { return executor(*state_, *record_->root); }
+  // The host as an Asio io_context (for code that takes io_context&); the
+  // world replaces it when the host's process dies.
+  [[nodiscard]] sim::io_context& context() const;
   // The host's own clock: never behind simulated time, at most the network
   // configuration's clock_drift_max ahead of it, and never decreasing. Code
   // that compares clocks across hosts (leases, timeouts) should read this.

@@ -1,8 +1,9 @@
 #pragma once
-// Umbrella header for the simulated network: hosts, TCP sockets and
-// acceptors, and the network configuration with its fault catalogue.
+// Umbrella header for the simulated network: hosts and their io_contexts,
+// TCP sockets, acceptors and resolvers (moonpool::sim::tcp), and the network
+// configuration with its fault catalogue.
 
 #include "moonpool/sim/host.hpp"
-#include "moonpool/sim/net/acceptor.hpp"
+#include "moonpool/sim/io_context.hpp"
 #include "moonpool/sim/net/network_config.hpp"
-#include "moonpool/sim/net/socket.hpp"
+#include "moonpool/sim/net/tcp.hpp"

@@ -28,9 +28,14 @@ inline boost::asio::awaitable<void> sleep(std::chrono::nanoseconds delay) {
   co_await timer.async_wait(boost::asio::use_awaitable);
 }
 
-inline boost::asio::awaitable<void> sleep_until(clock::time_point deadline) {
+inline boost::asio::awaitable<void> sleep_until(steady_timer::time_point deadline) {
   steady_timer timer(co_await boost::asio::this_coro::executor, deadline);
   co_await timer.async_wait(boost::asio::use_awaitable);
+}
+
+// sim::clock and std::chrono::steady_clock read the same simulated time.
+inline boost::asio::awaitable<void> sleep_until(clock::time_point deadline) {
+  return sleep_until(steady_timer::time_point(deadline.time_since_epoch()));
 }
 
 // Runs `op` with a deadline. If `op` finishes first, its value is returned or

@@ -14,6 +14,7 @@
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <utility>
@@ -28,9 +29,13 @@ namespace moonpool::sim {
 class steady_timer {
  public:
   using executor_type = boost::asio::any_io_executor;
-  using clock_type = sim::clock;
-  using duration = clock::duration;
-  using time_point = clock::time_point;
+  // std::chrono::steady_clock, as with Asio's timer: inside a simulation it
+  // reads simulated time (zero when the world starts), so code that writes
+  // expires_at(steady_clock::now() + 5s) or time_point::max() compiles and
+  // means the same thing.
+  using clock_type = std::chrono::steady_clock;
+  using duration = clock_type::duration;
+  using time_point = clock_type::time_point;
 
   explicit steady_timer(const executor_type& ex);
   steady_timer(const executor_type& ex, time_point expiry);

@@ -27,6 +27,8 @@ enum class trace_kind : std::uint32_t {
   task_spawned = 3,   // fields: task id, parent task id; label: task name
   task_finished = 4,  // fields: task id, outcome (join_status)
   event = 5,          // a generic world event; fields: event sequence, a, b
+  asio_timer = 6,     // simulated time reached an Asio timer's expiry; fields: context count
+  escape = 7,         // simulated code reached the real OS; fields: what; label: detail
   // Kinds from 100 up belong to the network, from 200 up to storage and
   // from 300 up to the runner; each layer documents its own.
 };

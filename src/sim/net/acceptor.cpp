@@ -1,85 +1,177 @@
-#include "moonpool/sim/net/acceptor.hpp"
+#include "moonpool/sim/net/detail/acceptor_core.hpp"
 
 #include <boost/system/system_error.hpp>
 #include <stdexcept>
 
 #include "moonpool/sim/detail/state_of.hpp"
-#include "moonpool/sim/task.hpp"
 
-namespace moonpool::sim::tcp {
+namespace moonpool::sim::detail::net {
+namespace asio_error = boost::asio::error;
+using boost::system::error_code;
 
-acceptor::acceptor(const executor_type& ex, const endpoint& local)
-    : executor_(ex),
-      state_(&sim::detail::state_of(ex, "moonpool::sim::tcp::acceptor")),
-      network_(&sim::detail::net::network_of(*state_)) {
-  const sim::detail::task_record* task = sim::detail::task_of(ex, *state_);
-  if (task == nullptr || task->host == nullptr) {
+namespace {
+
+host_record& host_of_acceptor(const acceptor_core::executor_type& ex) {
+  host_record* host = sim::detail::host_of(ex, "moonpool::sim::tcp::acceptor");
+  if (host == nullptr) {
     throw std::logic_error(
         "moonpool::sim::tcp::acceptor needs the executor of a simulated host "
-        "(world.add_host(address).get_executor(), or a task spawned from it); this executor "
-        "belongs to no host");
+        "(world.add_host(address).get_executor(), ctx.get_executor() or ctx.io_context(), or "
+        "anything made from them); this executor is the world's own and belongs to no host");
   }
-  boost::system::error_code ec;
-  listener_ = network_->listen(*task->host, local, ec);
+  return *host;
+}
+
+void throw_if(const error_code& ec, const char* what) {
   if (ec) {
-    throw boost::system::system_error(ec, "moonpool::sim::tcp::acceptor: cannot listen on " +
-                                              local.address().to_string() + ":" +
-                                              std::to_string(local.port()));
+    throw boost::system::system_error(ec, std::string("moonpool::sim::tcp::acceptor::") + what);
   }
 }
 
-acceptor& acceptor::operator=(acceptor&& other) noexcept {
+}  // namespace
+
+acceptor_core::acceptor_core(const executor_type& ex)
+    : executor_(ex),
+      state_(&sim::detail::state_of(ex, "moonpool::sim::tcp::acceptor")),
+      host_(&host_of_acceptor(ex)),
+      network_(&network_of(*state_)) {}
+
+acceptor_core::acceptor_core(acceptor_core&& other) noexcept
+    : executor_(std::move(other.executor_)),
+      state_(other.state_),
+      host_(other.host_),
+      network_(other.network_),
+      listener_(std::move(other.listener_)),
+      options_(std::move(other.options_)),
+      open_(std::exchange(other.open_, false)) {}
+
+acceptor_core& acceptor_core::operator=(acceptor_core&& other) noexcept {
   if (this != &other) {
     close();
     executor_ = std::move(other.executor_);
     state_ = other.state_;
+    host_ = other.host_;
     network_ = other.network_;
     listener_ = std::move(other.listener_);
+    options_ = std::move(other.options_);
+    open_ = std::exchange(other.open_, false);
   }
   return *this;
 }
 
-acceptor::~acceptor() {
+acceptor_core::~acceptor_core() {
   close();
 }
 
-endpoint acceptor::local_endpoint() const {
-  if (!listener_) {
-    throw boost::system::system_error(boost::asio::error::bad_descriptor,
-                                      "moonpool::sim::tcp::acceptor::local_endpoint");
-  }
-  return listener_->local;
+void acceptor_core::open(const protocol_type& protocol) {
+  error_code ec;
+  open(protocol, ec);
+  throw_if(ec, "open");
 }
 
-void acceptor::close() {
+void acceptor_core::open(const protocol_type&, error_code& ec) {
+  if (open_) {
+    ec = asio_error::already_open;
+    return;
+  }
+  open_ = true;
+  ec = {};
+}
+
+void acceptor_core::bind(const endpoint_type& local) {
+  error_code ec;
+  bind(local, ec);
+  throw_if(ec, "bind");
+}
+
+void acceptor_core::bind(const endpoint_type& local, error_code& ec) {
+  if (!open_) {
+    ec = asio_error::bad_descriptor;
+    return;
+  }
+  if (listener_) {
+    ec = asio_error::invalid_argument;  // already bound
+    return;
+  }
+  // The listener claims the port now, as bind() does; it takes connections
+  // from the moment it exists (a real socket refuses them until listen(),
+  // a window that code which binds and listens in a row never sees).
+  listener_ = network_->listen(*host_, local, ec);
+}
+
+void acceptor_core::listen(int backlog) {
+  error_code ec;
+  listen(backlog, ec);
+  throw_if(ec, "listen");
+}
+
+void acceptor_core::listen(int, error_code& ec) {
+  if (!open_) {
+    ec = asio_error::bad_descriptor;
+    return;
+  }
+  ec = {};
+  if (!listener_) {
+    listener_ = network_->listen(*host_, endpoint_type(host_->address, 0), ec);
+  }
+}
+
+acceptor_core::endpoint_type acceptor_core::local_endpoint() const {
+  error_code ec;
+  endpoint_type result = local_endpoint(ec);
+  throw_if(ec, "local_endpoint");
+  return result;
+}
+
+acceptor_core::endpoint_type acceptor_core::local_endpoint(error_code& ec) const {
+  if (!open_) {
+    ec = asio_error::bad_descriptor;
+    return {};
+  }
+  ec = {};
+  return listener_ ? listener_->local : endpoint_type(host_->address, 0);
+}
+
+void acceptor_core::close() {
   if (listener_ && !state_->closing()) {
     network_->close_listener(listener_);
   }
   listener_.reset();
+  open_ = false;
 }
 
-void acceptor::close(boost::system::error_code& ec) {
+void acceptor_core::close(error_code& ec) {
   close();
   ec = {};
 }
 
-void acceptor::cancel() {
+void acceptor_core::cancel() {
+  error_code ec;
+  cancel(ec);
+  throw_if(ec, "cancel");
+}
+
+void acceptor_core::cancel(error_code& ec) {
+  if (!open_) {
+    ec = asio_error::bad_descriptor;
+    return;
+  }
+  ec = {};
   if (listener_) {
     network_->cancel_accepts(*listener_);
   }
 }
 
-void acceptor::fail(std::uint64_t op_id, boost::system::error_code ec) {
-  if (std::unique_ptr<sim::detail::parked_op> op = state_->unpark(op_id)) {
-    static_cast<sim::detail::net::accept_op_base&>(*op).complete(ec, nullptr);
+void acceptor_core::fail(std::uint64_t op_id, error_code ec) {
+  if (std::unique_ptr<parked_op> op = state_->unpark(op_id)) {
+    static_cast<accept_op_base&>(*op).complete(ec, nullptr);
   }
 }
 
-void acceptor::accept_cancellation::operator()(boost::asio::cancellation_type_t) const {
-  if (std::unique_ptr<sim::detail::parked_op> op = state->unpark(op_id)) {
-    static_cast<sim::detail::net::accept_op_base&>(*op).complete(
-        boost::asio::error::operation_aborted, nullptr);
+void acceptor_core::accept_cancellation::operator()(boost::asio::cancellation_type_t) const {
+  if (std::unique_ptr<parked_op> op = state->unpark(op_id)) {
+    static_cast<accept_op_base&>(*op).complete(asio_error::operation_aborted, nullptr);
   }
 }
 
-}  // namespace moonpool::sim::tcp
+}  // namespace moonpool::sim::detail::net

@@ -761,6 +761,20 @@ void network::shutdown_end(const std::shared_ptr<connection>& conn, int side, bo
   }
 }
 
+void network::abort_end(const std::shared_ptr<connection>& conn, int side) {
+  end_state& end = conn->ends[side];
+  if (end.closed) {
+    return;
+  }
+  cancel_end(conn, side);
+  end.closed = true;
+  trace(kinds::closed, conn->id, side, 2);
+  if (!end.reset && end.established) {
+    reset_connection(conn, side, /*notify_peer=*/true);
+  }
+  forget_if_done(conn);
+}
+
 void network::close_end(const std::shared_ptr<connection>& conn, int side) {
   end_state& end = conn->ends[side];
   if (end.closed) {

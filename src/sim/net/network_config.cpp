@@ -88,6 +88,7 @@ network_config network_config::fast_local() {
   network_config config;
   config.delivery_latency = latency_distribution::fixed(microseconds(1));
   config.connect_latency = latency_distribution::fixed(microseconds(10));
+  config.resolve_latency = latency_distribution::fixed(microseconds(1));
   return config;
 }
 
@@ -123,6 +124,10 @@ network_config network_config::random_for_seed(std::uint64_t seed) {
   config.handshake_delay_probability = static_cast<double>(random.below(30)) / 100.0;
   config.clock_drift_enabled = true;
   config.clock_drift_max = milliseconds(random.between(50, 150));
+  const microseconds resolve_low(random.between(50, 500));
+  const microseconds resolve_high(random.between(500, 20000));
+  config.resolve_latency = latency_distribution::uniform(resolve_low, resolve_high);
+  config.resolve_failure_probability = static_cast<double>(random.below(3)) / 100.0;
   return config;
 }
 
@@ -132,6 +137,8 @@ void network_config::validate() const {
   require_distribution(clog_duration, "clog_duration");
   require_distribution(partition_duration, "partition_duration");
   require_distribution(handshake_delay, "handshake_delay");
+  require_distribution(resolve_latency, "resolve_latency");
+  require_probability(resolve_failure_probability, "resolve_failure_probability");
   require(pair_latency_max >= nanoseconds(0), "pair_latency_max", "must not be negative");
   require(send_buffer_bytes_max > 0, "send_buffer_bytes_max", "must be at least 1 byte");
   require(receive_buffer_bytes_max > 0, "receive_buffer_bytes_max", "must be at least 1 byte");

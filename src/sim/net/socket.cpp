@@ -1,55 +1,59 @@
-#include "moonpool/sim/net/socket.hpp"
+#include "moonpool/sim/net/detail/socket_core.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "moonpool/sim/detail/state_of.hpp"
 #include "moonpool/sim/task.hpp"
 
-namespace moonpool::sim::tcp {
+namespace moonpool::sim::detail::net {
 namespace asio_error = boost::asio::error;
 using boost::system::error_code;
 
 namespace {
 
-detail::host_record& host_of(const socket::executor_type& ex, detail::world_state& state,
-                             const char* who) {
-  const detail::task_record* task = detail::task_of(ex, state);
-  if (task == nullptr || task->host == nullptr) {
+host_record& host_of_socket(const socket_core::executor_type& ex, const char* who) {
+  host_record* host = sim::detail::host_of(ex, who);
+  if (host == nullptr) {
     throw std::logic_error(std::string(who) +
                            " needs the executor of a simulated host (world.add_host(address)"
-                           ".get_executor(), or a task spawned from it) so that it has an "
-                           "address; this executor belongs to no host");
+                           ".get_executor(), ctx.get_executor() or ctx.io_context(), or anything "
+                           "made from them) so that it has an address; this executor is the "
+                           "world's own and belongs to no host");
   }
-  return *task->host;
+  return *host;
 }
 
 }  // namespace
 
-socket::socket(const executor_type& ex)
+socket_core::socket_core(const executor_type& ex)
     : executor_(ex),
-      state_(&detail::state_of(ex, "moonpool::sim::tcp::socket")),
-      host_(&host_of(ex, *state_, "moonpool::sim::tcp::socket")),
-      network_(&detail::net::network_of(*state_)) {}
+      state_(&sim::detail::state_of(ex, "moonpool::sim::tcp::socket")),
+      host_(&host_of_socket(ex, "moonpool::sim::tcp::socket")),
+      network_(&network_of(*state_)) {}
 
-socket::socket(const executor_type& ex, std::shared_ptr<detail::net::connection> conn, int side)
+socket_core::socket_core(const executor_type& ex, std::shared_ptr<connection> conn, int side)
     : executor_(ex),
-      state_(&detail::state_of(ex, "moonpool::sim::tcp::socket")),
+      state_(&sim::detail::state_of(ex, "moonpool::sim::tcp::socket")),
       host_(conn->ends[side].host),
-      network_(&detail::net::network_of(*state_)),
+      network_(&network_of(*state_)),
       conn_(std::move(conn)),
       side_(side),
       open_(true) {}
 
-socket::socket(socket&& other) noexcept
+socket_core::socket_core(socket_core&& other) noexcept
     : executor_(std::move(other.executor_)),
       state_(other.state_),
       host_(other.host_),
       network_(other.network_),
       conn_(std::move(other.conn_)),
+      options_(std::move(other.options_)),
       side_(other.side_),
-      open_(std::exchange(other.open_, false)) {}
+      open_(std::exchange(other.open_, false)),
+      non_blocking_(other.non_blocking_) {}
 
-socket& socket::operator=(socket&& other) noexcept {
+socket_core& socket_core::operator=(socket_core&& other) noexcept {
   if (this != &other) {
     close_connection();
     executor_ = std::move(other.executor_);
@@ -57,17 +61,19 @@ socket& socket::operator=(socket&& other) noexcept {
     host_ = other.host_;
     network_ = other.network_;
     conn_ = std::move(other.conn_);
+    options_ = std::move(other.options_);
     side_ = other.side_;
     open_ = std::exchange(other.open_, false);
+    non_blocking_ = other.non_blocking_;
   }
   return *this;
 }
 
-socket::~socket() {
+socket_core::~socket_core() {
   close_connection();
 }
 
-void socket::close_connection() noexcept {
+void socket_core::close_connection() noexcept {
   open_ = false;
   if (!conn_) {
     return;
@@ -75,28 +81,65 @@ void socket::close_connection() noexcept {
   auto conn = std::move(conn_);
   // A world being destroyed destroys its operations without running them.
   if (!state_->closing()) {
-    network_->close_end(conn, side_);
+    if (abortive_close()) {
+      network_->abort_end(conn, side_);
+    } else {
+      network_->close_end(conn, side_);
+    }
   }
 }
 
-void socket::close() {
+void socket_core::store_option(int level, int name, const void* data, std::size_t size,
+                               error_code& ec) {
+  ec = {};
+  options_[{level, name}].assign(static_cast<const char*>(data), size);
+}
+
+void socket_core::load_option(int level, int name, void* data, std::size_t& size,
+                              error_code& ec) const {
+  ec = {};
+  auto it = options_.find({level, name});
+  if (it == options_.end()) {
+    // Never set: the kernel's default for every option Asio names is zero
+    // (off, no linger, no timeout) except the buffer sizes, which read back
+    // as zero here too; say so rather than invent a number.
+    std::memset(data, 0, size);
+    return;
+  }
+  size = std::min(size, it->second.size());
+  std::memcpy(data, it->second.data(), size);
+}
+
+bool socket_core::abortive_close() const {
+  const boost::asio::socket_base::linger probe;
+  const boost::asio::ip::tcp protocol = boost::asio::ip::tcp::v4();
+  auto it = options_.find({probe.level(protocol), probe.name(protocol)});
+  if (it == options_.end() || it->second.size() != probe.size(protocol)) {
+    return false;
+  }
+  boost::asio::socket_base::linger value;
+  std::memcpy(value.data(protocol), it->second.data(), it->second.size());
+  return value.enabled() && value.timeout() == 0;
+}
+
+void socket_core::close() {
   close_connection();
 }
 
-void socket::close(error_code& ec) {
+void socket_core::close(error_code& ec) {
   close_connection();
   ec = {};
 }
 
-void socket::shutdown(shutdown_type what) {
+void socket_core::shutdown(shutdown_type what) {
   error_code ec;
   shutdown(what, ec);
   if (ec) {
-    throw boost::system::system_error(ec, "moonpool::sim::tcp::socket::shutdown");
+    throw boost::system::system_error(ec, "moonpool::sim::tcp::socket_core::shutdown");
   }
 }
 
-void socket::shutdown(shutdown_type what, error_code& ec) {
+void socket_core::shutdown(shutdown_type what, error_code& ec) {
   if (!open_) {
     ec = asio_error::bad_descriptor;
     return;
@@ -111,15 +154,15 @@ void socket::shutdown(shutdown_type what, error_code& ec) {
   network_->shutdown_end(conn_, side_, send, receive);
 }
 
-void socket::cancel() {
+void socket_core::cancel() {
   error_code ec;
   cancel(ec);
   if (ec) {
-    throw boost::system::system_error(ec, "moonpool::sim::tcp::socket::cancel");
+    throw boost::system::system_error(ec, "moonpool::sim::tcp::socket_core::cancel");
   }
 }
 
-void socket::cancel(error_code& ec) {
+void socket_core::cancel(error_code& ec) {
   if (!open_) {
     ec = asio_error::bad_descriptor;
     return;
@@ -130,16 +173,16 @@ void socket::cancel(error_code& ec) {
   }
 }
 
-endpoint socket::local_endpoint() const {
+endpoint socket_core::local_endpoint() const {
   error_code ec;
   endpoint result = local_endpoint(ec);
   if (ec) {
-    throw boost::system::system_error(ec, "moonpool::sim::tcp::socket::local_endpoint");
+    throw boost::system::system_error(ec, "moonpool::sim::tcp::socket_core::local_endpoint");
   }
   return result;
 }
 
-endpoint socket::local_endpoint(error_code& ec) const {
+endpoint socket_core::local_endpoint(error_code& ec) const {
   if (!open_) {
     ec = asio_error::bad_descriptor;
     return {};
@@ -148,16 +191,16 @@ endpoint socket::local_endpoint(error_code& ec) const {
   return conn_ ? conn_->ends[side_].local : endpoint(host_->address, 0);
 }
 
-endpoint socket::remote_endpoint() const {
+endpoint socket_core::remote_endpoint() const {
   error_code ec;
   endpoint result = remote_endpoint(ec);
   if (ec) {
-    throw boost::system::system_error(ec, "moonpool::sim::tcp::socket::remote_endpoint");
+    throw boost::system::system_error(ec, "moonpool::sim::tcp::socket_core::remote_endpoint");
   }
   return result;
 }
 
-endpoint socket::remote_endpoint(error_code& ec) const {
+endpoint socket_core::remote_endpoint(error_code& ec) const {
   if (!open_) {
     ec = asio_error::bad_descriptor;
     return {};
@@ -170,17 +213,17 @@ endpoint socket::remote_endpoint(error_code& ec) const {
   return conn_->ends[side_].remote;
 }
 
-std::size_t socket::available() const {
+std::size_t socket_core::available() const {
   return conn_ ? network_->available(*conn_, side_) : 0;
 }
 
-void socket::set_stable(bool stable) {
+void socket_core::set_stable(bool stable) {
   if (conn_) {
     conn_->stable = stable;
   }
 }
 
-error_code socket::io_precondition() const {
+error_code socket_core::io_precondition() const {
   if (!open_) {
     return asio_error::bad_descriptor;
   }
@@ -190,7 +233,7 @@ error_code socket::io_precondition() const {
   return {};
 }
 
-error_code socket::connect_precondition() const {
+error_code socket_core::connect_precondition() const {
   // A socket whose last connect failed may try again, as with Asio.
   if (conn_ && !(conn_->ends[side_].reset && !conn_->ends[side_].established)) {
     return asio_error::already_connected;
@@ -198,7 +241,7 @@ error_code socket::connect_precondition() const {
   return {};
 }
 
-void socket::begin_connect(const endpoint& target, std::uint64_t op_id) {
+void socket_core::begin_connect(const endpoint& target, std::uint64_t op_id) {
   if (conn_) {
     close_connection();
   }
@@ -207,10 +250,10 @@ void socket::begin_connect(const endpoint& target, std::uint64_t op_id) {
   network_->submit_connect(conn_, target, op_id);
 }
 
-void socket::connect_cancellation::operator()(boost::asio::cancellation_type_t) const {
+void socket_core::connect_cancellation::operator()(boost::asio::cancellation_type_t) const {
   if (conn->ends[0].connect_op == op_id) {
-    network->cancel_end(conn, 0);
+    owner->cancel_end(conn, 0);
   }
 }
 
-}  // namespace moonpool::sim::tcp
+}  // namespace moonpool::sim::detail::net

@@ -15,6 +15,7 @@
 
 #include "moonpool/assert.hpp"
 #include "moonpool/sim/chaos/buggify.hpp"
+#include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/errors.hpp"
 #include "moonpool/sim/net.hpp"
 #include "moonpool/sim/runner/context.hpp"
@@ -50,6 +51,7 @@ network_config quiet(network_config config) {
   network_config calm;
   calm.delivery_latency = config.delivery_latency;
   calm.connect_latency = config.connect_latency;
+  calm.resolve_latency = config.resolve_latency;
   calm.pair_latency_max = config.pair_latency_max;
   calm.send_buffer_bytes_max = config.send_buffer_bytes_max;
   calm.receive_buffer_bytes_max = config.receive_buffer_bytes_max;
@@ -88,6 +90,9 @@ void apply_network_swarm(network_config& config, random_stream& random) {
   config.clock_drift_enabled = random.chance(0.5);
   if (!random.chance(0.5)) {
     config.pair_latency_max = nanoseconds(0);
+  }
+  if (!random.chance(0.5)) {
+    config.resolve_failure_probability = 0.0;
   }
 }
 
@@ -392,12 +397,35 @@ void iteration_runner::build_topology() {
   }
   for (process_slot& p : processes_) {
     p.where = world_.add_host(actors_[p.actor].ip.to_string());
+    p.where->record().names.push_back(actors_[p.actor].name);
   }
   for (workload_slot& w : workloads_) {
     w.where = world_.add_host(actors_[w.actor].ip.to_string());
+    w.where->record().names.push_back(actors_[w.actor].name);
     w.shutdown = std::make_unique<notification>(w.where->get_executor());
     w.context = std::make_unique<Context>(world_, *w.where, actors_[w.actor], actors_, state_,
                                           timeline_, *w.shutdown, builder_.swarm_operations_);
+  }
+  auto host_named = [this](const std::string& name) -> std::optional<host> {
+    for (process_slot& p : processes_) {
+      if (actors_[p.actor].name == name) {
+        return p.where;
+      }
+    }
+    for (workload_slot& w : workloads_) {
+      if (actors_[w.actor].name == name) {
+        return w.where;
+      }
+    }
+    return std::nullopt;
+  };
+  for (const auto& [alias, actor] : builder_.host_aliases_) {
+    const std::optional<host> target = host_named(actor);
+    if (!target) {
+      throw std::invalid_argument("host_alias(\"" + alias + "\", \"" + actor +
+                                  "\"): no process or workload is named '" + actor + "'");
+    }
+    target->record().names.push_back(alias);
   }
 }
 
@@ -434,6 +462,9 @@ void iteration_runner::kill(process_slot& p) {
   timeline_.emit(world_.now(), "sim", "process_down", {{"process", actors_[p.actor].name}});
   world_.abort_connections(*p.where);
   world_.state().destroy_host_work(p.where->record());
+  // Asio's own operations of the dead process (its timers, Beast's
+  // WebSocket timers) live in the host's io_context: they die with it.
+  world_.state().replace_host_context(p.where->record());
   dead_instances_.push_back(std::move(p.instance));
   dead_contexts_.push_back(std::move(p.context));
   dead_notifications_.push_back(std::move(p.shutdown));
@@ -636,7 +667,10 @@ void iteration_runner::shutdown_and_settle() {
 }
 
 seed_result iteration_runner::run(iteration_trace* trace) {
-  const auto wall_start = std::chrono::steady_clock::now();
+  const auto wall_start = detail::wall_now();
+  // Simulated time for the whole iteration: a process's constructor or a
+  // workload's setup that reads a standard clock reads simulated time.
+  detail::world_state::scope simulated(&world_.state());
   seed_result result;
   result.seed = world_.seed();
   buggify::iteration_scope buggify_scope(world_.random());
@@ -703,7 +737,7 @@ seed_result iteration_runner::run(iteration_trace* trace) {
   result.events = world_.events_processed();
   result.sim_time = world_.now();
   result.trace_hash = world_.trace_hash();
-  result.wall = std::chrono::steady_clock::now() - wall_start;
+  result.wall = detail::wall_now() - wall_start;
   if (trace != nullptr) {
     for (const trace_record& r : world_.trace()) {
       trace->json_lines.push_back(to_json_line(r));

@@ -1,4 +1,5 @@
 #include "moonpool/sim/runner/run_main.hpp"
+#include "moonpool/sim/detail/wall_clock.hpp"
 
 #include <unistd.h>
 
@@ -261,7 +262,7 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
   // The progress line is redrawn in place; forked timelines write to the
   // same terminal, so exploration keeps it off.
   progress_line progress(!quiet && !verbose && !options.explore && isatty(STDERR_FILENO) != 0);
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = detail::wall_now();
   std::uint64_t done = 0;
   std::uint64_t failed = 0;
   options.on_seed = [&](const seed_result& r, const iteration_trace& trace) {
@@ -275,7 +276,7 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
     for (const std::string& line : trace.json_lines) {
       trace_file << "{\"seed\":" << r.seed << "," << line.substr(1) << "\n";
     }
-    progress.update(done, failed, std::chrono::steady_clock::now() - start);
+    progress.update(done, failed, detail::wall_now() - start);
   };
 
   SimulationReport report;

@@ -5,6 +5,7 @@
 
 #include "moonpool/assert.hpp"
 #include "moonpool/explore/explorer.hpp"
+#include "moonpool/sim/detail/wall_clock.hpp"
 
 namespace moonpool::sim {
 
@@ -69,6 +70,16 @@ SimulationBuilder& SimulationBuilder::on_wipe(wipe_hook hook) {
     throw std::invalid_argument("SimulationBuilder::on_wipe got an empty hook");
   }
   wipe_hooks_.push_back(std::move(hook));
+  return *this;
+}
+
+SimulationBuilder& SimulationBuilder::host_alias(std::string alias, std::string actor) {
+  if (alias.empty() || actor.empty()) {
+    throw std::invalid_argument(
+        "SimulationBuilder::host_alias needs a non-empty alias and actor name, e.g. "
+        "host_alias(\"db.internal\", \"db-0\")");
+  }
+  host_aliases_.emplace_back(std::move(alias), std::move(actor));
   return *this;
 }
 
@@ -148,7 +159,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
         "a replay runs one recipe; drop --seed, --iterations, --time-limit, --until-stable and "
         "--explore");
   }
-  const auto wall_start = std::chrono::steady_clock::now();
+  const auto wall_start = detail::wall_now();
   assertions::reset_table();
   SimulationReport report;
   report.name = name_;
@@ -174,7 +185,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
     report.replayed = options.replay;
     report.stop_reason = "replay";
     report.assertions = assertions::table();
-    report.wall = std::chrono::steady_clock::now() - wall_start;
+    report.wall = detail::wall_now() - wall_start;
     return report;
   }
   if (options.explore) {
@@ -239,8 +250,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
       if (index % options.shard_count != options.shard_index) {
         continue;
       }
-      if (options.time_limit &&
-          std::chrono::steady_clock::now() - wall_start >= *options.time_limit) {
+      if (options.time_limit && detail::wall_now() - wall_start >= *options.time_limit) {
         report.stop_reason = "time_limit";
         break;
       }
@@ -283,7 +293,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
     report.exploration = explore::stop();
   }
   report.assertions = assertions::table();
-  report.wall = std::chrono::steady_clock::now() - wall_start;
+  report.wall = detail::wall_now() - wall_start;
   return report;
 }
 

@@ -9,7 +9,7 @@
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-namespace tcp = moonpool::sim::tcp;
+using tcp = moonpool::sim::tcp;
 namespace app = moonpool::test::http_app;
 using moonpool::test::two_hosts;
 

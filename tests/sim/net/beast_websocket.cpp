@@ -12,7 +12,7 @@
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
-namespace tcp = moonpool::sim::tcp;
+using tcp = moonpool::sim::tcp;
 using moonpool::test::two_hosts;
 
 namespace {

@@ -13,7 +13,7 @@
 #include "net/support/two_hosts.hpp"
 
 namespace asio = boost::asio;
-namespace tcp = moonpool::sim::tcp;
+using tcp = moonpool::sim::tcp;
 namespace kinds = moonpool::sim::detail::net::kinds;
 using namespace std::chrono_literals;
 using boost::system::error_code;

@@ -15,7 +15,7 @@
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using boost::system::error_code;
-namespace tcp = moonpool::sim::tcp;
+using tcp = moonpool::sim::tcp;
 using moonpool::test::two_hosts;
 
 namespace {

@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 using moonpool::sim::tcp_stream;
 using moonpool::test::two_hosts;
 namespace app = moonpool::test::timeout_app;
-namespace tcp = moonpool::sim::tcp;
+using tcp = moonpool::sim::tcp;
 
 static_assert(beast::is_async_stream<tcp_stream>::value);
 static_assert(beast::is_async_stream<tcp::socket>::value);

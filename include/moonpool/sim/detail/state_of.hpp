@@ -22,4 +22,17 @@ world_state& state_of(const Executor& ex, const char* who) {
   throw_not_simulated(who);
 }
 
+// The simulated host behind any executor: sim::executor itself, or any
+// wrapper that forwards the context query (strand<>, any_io_executor,
+// prefer/require results, a sim::io_context's executors). Null for the
+// world's own executor. Throws like state_of() for a foreign executor.
+template <class Executor>
+host_record* host_of(const Executor& ex, const char* who) {
+  boost::asio::execution_context& context = boost::asio::query(ex, boost::asio::execution::context);
+  if (boost::asio::has_service<world_service>(context)) {
+    return boost::asio::use_service<world_service>(context).host();
+  }
+  throw_not_simulated(who);
+}
+
 }  // namespace moonpool::sim::detail

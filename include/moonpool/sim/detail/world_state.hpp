@@ -28,6 +28,10 @@
 #include "moonpool/sim/trace.hpp"
 #include "moonpool/sim/world_options.hpp"
 
+namespace moonpool::sim {
+class io_context;
+}
+
 namespace moonpool::sim::detail {
 
 class world_state;
@@ -58,6 +62,13 @@ struct host_record {
   // than the configured drift ahead, never decreasing.
   std::chrono::nanoseconds clock_reading{0};
   std::uint16_t next_ephemeral_port = 49152;
+  // The host's Asio execution context (a sim::io_context): what its
+  // executors report as their context, where Asio's own services (timers,
+  // Beast's WebSocket service) keep this host's operations. Replaced when
+  // the host's process dies, so those operations die with it.
+  boost::asio::io_context* context = nullptr;
+  // Names that resolve to this host's address (sim::tcp::resolver).
+  std::vector<std::string> names;
 };
 
 // An operation waiting for something other than time (data, a join, ...).
@@ -77,12 +88,18 @@ class world_service : public boost::asio::execution_context::service {
   static inline boost::asio::execution_context::id id;
   explicit world_service(boost::asio::execution_context& context)
       : boost::asio::execution_context::service(context) {}
-  void attach(world_state& state) noexcept { state_ = &state; }
+  void attach(world_state& state, host_record* host = nullptr) noexcept {
+    state_ = &state;
+    host_ = host;
+  }
   world_state& state() const noexcept { return *state_; }
+  // The host whose context this is; null for the world's own context.
+  host_record* host() const noexcept { return host_; }
 
  private:
   void shutdown() override {}
   world_state* state_ = nullptr;
+  host_record* host_ = nullptr;
 };
 
 // The Asio execution context of a world. Deriving from io_context (rather than
@@ -91,9 +108,7 @@ class world_service : public boost::asio::execution_context::service {
 // world polls it from its own loop.
 class world_context : public boost::asio::io_context {
  public:
-  explicit world_context(world_state& state) : boost::asio::io_context(1) {
-    boost::asio::make_service<world_service>(*this).attach(state);
-  }
+  explicit world_context(world_state& state);
   void shutdown_services() { shutdown(); }
 };
 
@@ -203,8 +218,33 @@ class world_state {
   world_context& context() noexcept { return *context_; }
   [[nodiscard]] const world_options& options() const noexcept { return options_; }
 
-  // The world whose loop is running on this thread, or null.
+  // The world whose loop is running on this thread, or null. Inside it,
+  // the standard clocks read simulated time (src/sim/clock_interposer.cpp).
   static world_state* current() noexcept;
+
+  // Makes a world current on this thread for its lifetime (restoring the
+  // previous one after); the drive calls use one, and so does the runner
+  // for a whole iteration, so that code run between drives (a process's
+  // constructor) reads simulated time too.
+  class scope {
+   public:
+    explicit scope(world_state* state) noexcept;
+    ~scope();
+    scope(const scope&) = delete;
+    scope& operator=(const scope&) = delete;
+
+   private:
+    world_state* previous_;
+  };
+
+  // --- host contexts --------------------------------------------------------------
+  // The host's current sim::io_context.
+  sim::io_context& host_context(host_record& host);
+  // Shuts the host's context down (destroying the Asio operations of its
+  // dead process without running them) and gives the host a fresh one. The
+  // old context stays allocated until the world closes: I/O objects still
+  // alive may point into it.
+  void replace_host_context(host_record& host);
 
   // Destroys every pending handler, operation and coroutine frame without
   // running them, and the Asio services. The state itself stays valid (and
@@ -233,6 +273,9 @@ class world_state {
 
   void check_thread() const;
   std::optional<std::chrono::nanoseconds> next_event_time();
+  std::optional<std::chrono::nanoseconds> next_world_event();
+  // The earliest expiry among Asio's own timers in the live contexts.
+  std::optional<std::chrono::nanoseconds> next_asio_timer();
   void compact_event_heap();
   void poll_asio_context();
   [[noreturn]] void throw_deadlock() const;
@@ -267,6 +310,8 @@ class world_state {
   bool closing_ = false;
 
   std::unique_ptr<world_context> context_;
+  // Every host context ever made, live or retired (see replace_host_context).
+  std::vector<std::unique_ptr<sim::io_context>> host_contexts_;
 };
 
 }  // namespace moonpool::sim::detail

@@ -2,7 +2,7 @@
 // What Boost.Beast's WebSocket needs to run over simulated streams.
 //
 // websocket::stream<moonpool::sim::tcp::socket> and
-// websocket::stream<moonpool::sim::tcp_stream> find these hooks by
+// websocket::stream<moonpool::sim::tcp_stream> (any executor) find these hooks by
 // argument-dependent lookup: teardown, async_teardown and beast_close_socket.
 //
 // Masking keys: Beast draws them from a PRNG that is global to the process
@@ -19,7 +19,7 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <random>
 
-#include "moonpool/sim/net/socket.hpp"
+#include "moonpool/sim/net/tcp.hpp"
 #include "moonpool/sim/net/tcp_stream.hpp"
 
 namespace moonpool::sim {
@@ -35,10 +35,13 @@ inline void seed_websocket_prng() {
   (void)seeded;
 }
 
-namespace tcp {
+// The hooks are templates: Beast's own catch-all teardown(role, Socket&, ec)
+// template would beat a non-template overload that needs a conversion.
 
 // Shuts down the sending side, then closes: the close handshake is done.
-inline void teardown(boost::beast::role_type, socket& s, boost::system::error_code& ec) {
+template <class Executor>
+void teardown(boost::beast::role_type, basic_tcp_socket<Executor>& s,
+              boost::system::error_code& ec) {
   s.shutdown(boost::asio::socket_base::shutdown_send, ec);
   if (ec == boost::asio::error::not_connected) {
     ec = {};
@@ -47,8 +50,9 @@ inline void teardown(boost::beast::role_type, socket& s, boost::system::error_co
   s.close(ignored);
 }
 
-template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, socket& s, TeardownHandler&& handler) {
+template <class Executor, class TeardownHandler>
+void async_teardown(boost::beast::role_type role, basic_tcp_socket<Executor>& s,
+                    TeardownHandler&& handler) {
   boost::system::error_code ec;
   teardown(role, s, ec);
   // Never complete inside the initiating call.
@@ -57,24 +61,26 @@ void async_teardown(boost::beast::role_type role, socket& s, TeardownHandler&& h
       ex, [handler = std::forward<TeardownHandler>(handler), ec]() mutable { handler(ec); });
 }
 
-inline void beast_close_socket(socket& s) {
+template <class Executor>
+void beast_close_socket(basic_tcp_socket<Executor>& s) {
   boost::system::error_code ignored;
   s.close(ignored);
 }
 
-}  // namespace tcp
-
-inline void teardown(boost::beast::role_type role, tcp_stream& stream,
-                     boost::system::error_code& ec) {
-  tcp::teardown(role, stream.socket(), ec);
+template <class Executor>
+void teardown(boost::beast::role_type role, basic_tcp_stream<Executor>& stream,
+              boost::system::error_code& ec) {
+  sim::teardown(role, stream.socket(), ec);
 }
 
-template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, tcp_stream& stream, TeardownHandler&& handler) {
-  tcp::async_teardown(role, stream.socket(), std::forward<TeardownHandler>(handler));
+template <class Executor, class TeardownHandler>
+void async_teardown(boost::beast::role_type role, basic_tcp_stream<Executor>& stream,
+                    TeardownHandler&& handler) {
+  sim::async_teardown(role, stream.socket(), std::forward<TeardownHandler>(handler));
 }
 
-inline void beast_close_socket(tcp_stream& stream) {
+template <class Executor>
+void beast_close_socket(basic_tcp_stream<Executor>& stream) {
   stream.close();
 }
 

@@ -114,6 +114,13 @@ struct network_config {
   double handshake_delay_probability = 0.0;
   latency_distribution handshake_delay =
       latency_distribution::uniform(std::chrono::milliseconds(10), std::chrono::milliseconds(200));
+  // --- name resolution (sim::tcp::resolver) ---------------------------------------
+  // Time for a name to resolve.
+  latency_distribution resolve_latency =
+      latency_distribution::uniform(std::chrono::microseconds(100), std::chrono::milliseconds(2));
+  // A resolution fails with host_not_found_try_again (a flaky DNS server).
+  double resolve_failure_probability = 0.0;
+
   // Hosts' clocks run ahead of simulated time by up to this much.
   bool clock_drift_enabled = false;
   nanoseconds clock_drift_max = std::chrono::milliseconds(100);

@@ -1,6 +1,8 @@
 #pragma once
 // moonpool::sim::tcp_stream: the surface of boost::beast::tcp_stream over a
-// simulated socket, with its timeouts on simulated time.
+// simulated socket, with its timeouts on simulated time. Like Beast's
+// basic_stream it is a template over its executor (rebind_executor works,
+// so use_awaitable's executor_with_default can be its default token).
 //
 // beast::tcp_stream hard-wires the OS socket and the real clock, so code
 // written against it reaches this type through a seam (a template parameter
@@ -25,9 +27,12 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/execution_context.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
+#include <chrono>
+#include <type_traits>
 #include <vector>
 
 #include "moonpool/sim/net/socket.hpp"
@@ -35,22 +40,44 @@
 
 namespace moonpool::sim {
 
-class tcp_stream {
+template <class Executor = boost::asio::any_io_executor>
+class basic_tcp_stream {
  public:
-  using executor_type = boost::asio::any_io_executor;
-  using socket_type = tcp::socket;
-  using endpoint_type = tcp::endpoint;
+  using executor_type = Executor;
+  using socket_type = basic_tcp_socket<Executor>;
+  using endpoint_type = boost::asio::ip::tcp::endpoint;
   using protocol_type = boost::asio::ip::tcp;
-  using time_point = clock::time_point;
-  using duration = clock::duration;
+  using time_point = steady_timer::time_point;
+  using duration = steady_timer::duration;
+  template <class OtherExecutor>
+  struct rebind_executor {
+    using other = basic_tcp_stream<OtherExecutor>;
+  };
 
-  explicit tcp_stream(const executor_type& ex)
-      : socket_(ex), read_timer_(ex), write_timer_(ex), state_(&timer_state(ex)) {}
-  explicit tcp_stream(socket_type&& socket)
+  explicit basic_tcp_stream(const executor_type& ex)
+      : socket_(ex),
+        read_timer_(boost::asio::any_io_executor(ex)),
+        write_timer_(boost::asio::any_io_executor(ex)),
+        state_(&timer_state(ex)) {}
+  template <class ExecutionContext>
+  requires std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>
+  explicit basic_tcp_stream(ExecutionContext& context)
+      : basic_tcp_stream(executor_type(context.get_executor())) {}
+  explicit basic_tcp_stream(socket_type&& socket)
       : socket_(std::move(socket)),
-        read_timer_(socket_.get_executor()),
-        write_timer_(socket_.get_executor()),
+        read_timer_(boost::asio::any_io_executor(socket_.get_executor())),
+        write_timer_(boost::asio::any_io_executor(socket_.get_executor())),
         state_(&timer_state(socket_.get_executor())) {}
+  // From a socket with another executor type (an accepted socket whose
+  // executor is a strand, say), as Beast allows.
+  template <class OtherExecutor>
+  requires(!std::is_same_v<OtherExecutor, Executor> &&
+           std::is_convertible_v<
+               OtherExecutor, Executor>) explicit basic_tcp_stream(basic_tcp_socket<OtherExecutor>&&
+                                                                       socket)
+      : basic_tcp_stream(socket_type(std::move(socket))) {}
+  basic_tcp_stream(basic_tcp_stream&&) noexcept = default;
+  basic_tcp_stream& operator=(basic_tcp_stream&&) noexcept = default;
 
   [[nodiscard]] executor_type get_executor() const noexcept { return socket_.get_executor(); }
   socket_type& socket() noexcept { return socket_; }
@@ -63,6 +90,10 @@ class tcp_stream {
   }
 
   void expires_after(duration timeout) { expiry_ = time_point(state_->now() + timeout); }
+  template <class Rep, class Period>
+  void expires_after(std::chrono::duration<Rep, Period> timeout) {
+    expires_after(std::chrono::duration_cast<duration>(timeout));
+  }
   void expires_at(time_point expiry) { expiry_ = expiry; }
   void expires_never() { expiry_ = time_point::max(); }
 
@@ -151,7 +182,7 @@ class tcp_stream {
   }
 
   struct connect_range_op {
-    tcp_stream* stream;
+    basic_tcp_stream* stream;
     std::vector<endpoint_type> endpoints;
     std::size_t next = 0;
     boost::system::error_code last_error = boost::asio::error::not_found;
@@ -193,5 +224,7 @@ class tcp_stream {
   detail::world_state* state_;
   time_point expiry_ = time_point::max();
 };
+
+using tcp_stream = basic_tcp_stream<>;
 
 }  // namespace moonpool::sim

@@ -53,6 +53,10 @@ class Context {
   [[nodiscard]] std::uint64_t client_id() const noexcept { return self_->client_id; }
   [[nodiscard]] const actor_info& self() const noexcept { return *self_; }
   [[nodiscard]] boost::asio::any_io_executor get_executor() const { return host_.get_executor(); }
+  // This actor's host as an io_context, for code written against
+  // boost::asio::io_context& (see moonpool/sim/io_context.hpp). A process
+  // gets a fresh one at every boot.
+  [[nodiscard]] sim::io_context& io_context() const { return host_.context(); }
   [[nodiscard]] sim::host host() const noexcept { return host_; }
 
   // --- topology -----------------------------------------------------------------------

@@ -98,6 +98,10 @@ class SimulationBuilder {
   // Called for a process rebooted with reboot_kind::crash_and_wipe, after it
   // died and before it restarts: wipe what it keeps outside its object.
   SimulationBuilder& on_wipe(wipe_hook hook);
+  // Another name that resolves (sim::tcp::resolver) to the address of the
+  // process or workload named `actor` ("db" or "db-0"); every actor
+  // already resolves by its own name. Unknown actors fail the seed.
+  SimulationBuilder& host_alias(std::string alias, std::string actor);
   // Operation swarm: each seed enables a subset of a workload's operations
   // (Context::operation_enabled / enabled_operations).
   SimulationBuilder& swarm_operations(bool enabled = true);
@@ -160,6 +164,7 @@ class SimulationBuilder {
   std::vector<named_invariant> invariants_;
   std::vector<fault_factory> faults_;
   std::vector<wipe_hook> wipe_hooks_;
+  std::vector<std::pair<std::string, std::string>> host_aliases_;  // alias, actor
   bool swarm_operations_ = false;
   std::chrono::nanoseconds phase_time_limit_ = std::chrono::hours(1);
   std::chrono::nanoseconds settle_time_limit_ = std::chrono::minutes(5);

@@ -34,7 +34,7 @@ struct traffic_result {
 
 inline traffic_result run_echo_traffic(std::uint64_t seed, const sim::network_config& config,
                                        bool stable = false, int exchanges = 30) {
-  namespace tcp = sim::tcp;
+  using tcp = sim::tcp;
   using namespace std::chrono_literals;
   // The counts are read from the recorded trace.
   two_hosts net{seed, config, sim::world_options{.record_trace = true}};

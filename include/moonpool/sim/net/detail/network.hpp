@@ -124,6 +124,8 @@ class network {
   void submit_write(const std::shared_ptr<connection>& conn, int side, std::uint64_t op_id);
   void cancel_end(const std::shared_ptr<connection>& conn, int side);
   void close_end(const std::shared_ptr<connection>& conn, int side);
+  // Closes with a reset (linger with a zero timeout).
+  void abort_end(const std::shared_ptr<connection>& conn, int side);
   void shutdown_end(const std::shared_ptr<connection>& conn, int side, bool send, bool receive);
   [[nodiscard]] std::size_t available(const connection& conn, int side) const;
 
@@ -213,6 +215,7 @@ inline constexpr auto connect_refused = static_cast<trace_kind>(128);  // conn (
 inline constexpr auto connect_hang = static_cast<trace_kind>(129);     // conn (fault)
 inline constexpr auto handshake_delay = static_cast<trace_kind>(130);  // conn, delay
 inline constexpr auto host_aborted = static_cast<trace_kind>(131);     // host, connections
+inline constexpr auto resolved = static_cast<trace_kind>(132);         // host, results, error; name
 }  // namespace kinds
 
 }  // namespace moonpool::sim::detail::net
