@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ clang clang-format
-  libboost1.81-dev libboost1.81-doc libssl-dev
+  libboost1.81-dev libboost1.81-doc libssl-dev patch
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
 )
 
