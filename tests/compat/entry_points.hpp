@@ -38,3 +38,10 @@ std::weak_ptr<void> start_websocket_client_async(moonpool::sim::io_context& ioc,
                                                  const char* text);
 
 }  // namespace compat
+
+namespace compat {
+// Beast seeds its WebSocket masking PRNG from std::random_device unless it
+// was seeded first (moonpool::sim::seed_websocket_prng, in the Beast-heavy
+// moonpool/sim/net/beast.hpp): call before any WebSocket stream exists.
+void seed_websocket_masks();
+}  // namespace compat

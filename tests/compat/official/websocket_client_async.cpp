@@ -16,3 +16,7 @@ std::weak_ptr<void> compat::start_websocket_client_async(moonpool::sim::io_conte
   session->run(host, port, text);
   return session;
 }
+
+void compat::seed_websocket_masks() {
+  moonpool::sim::seed_websocket_prng();
+}

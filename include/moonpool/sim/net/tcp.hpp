@@ -15,6 +15,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "moonpool/sim/net/acceptor.hpp"
+#include "moonpool/sim/net/connect.hpp"
 #include "moonpool/sim/net/resolver.hpp"
 #include "moonpool/sim/net/socket.hpp"
 
