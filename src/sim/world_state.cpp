@@ -48,8 +48,10 @@ world_state::world_state(std::uint64_t seed, const world_options& options)
       options_(options),
       owner_thread_(std::this_thread::get_id()),
       streams_(seed),
-      context_(std::make_unique<world_context>(*this)) {
+      context_(std::make_unique<world_context>(*this)),
+      escape_entropy_(seed ^ 0x657363617065ULL) {  // "escape"
   link_clock_interposer();
+  link_escape_interposer();
   tasks_.push_back(task_record{0, 0, "main", 0, 0, 0, nullptr});
 }
 
@@ -299,6 +301,7 @@ void world_state::poll_asio_context() {
   for (host_record& host : hosts_) {
     host_context(host).drive();
   }
+  throw_if_escaped();
 }
 
 std::optional<std::chrono::nanoseconds> world_state::next_asio_timer() {
@@ -351,6 +354,7 @@ std::size_t world_state::drain() {
     } reset{current_task_};
     next.handler();
     ++handlers_run_;
+    throw_if_escaped();
     if (ready_.empty()) {
       poll_asio_context();
     }
@@ -446,6 +450,31 @@ void world_state::throw_deadlock() const {
   message << "; each waits on something nothing will ever complete (a channel with no sender, "
              "a promise never set, or a real Asio object where a simulated one is needed)";
   throw deadlock_error(seed_, message.str());
+}
+
+bool world_state::report_escape(escape_kind kind, const std::string& what,
+                                const std::string& stack) {
+  trace(trace_kind::escape, {static_cast<std::uint64_t>(kind), 0, 0, 0}, what);
+  if (options_.escapes == escape_policy::warn) {
+    const unsigned bit = 1U << static_cast<unsigned>(kind);
+    if ((escape_warned_ & bit) == 0) {
+      escape_warned_ |= bit;
+      std::fprintf(stderr, "moonpool: warning (seed %llu): %s\n%s",
+                   static_cast<unsigned long long>(seed_), what.c_str(), stack.c_str());
+    }
+    return false;
+  }
+  if (!escape_failure_) {
+    escape_failure_ = "escape (seed " + std::to_string(seed_) + ") at simulated time " +
+                      std::to_string(now_.count()) + " ns: " + what + "\n" + stack;
+  }
+  return true;
+}
+
+void world_state::throw_if_escaped() {
+  if (escape_failure_) {
+    throw escape_error(seed_, *std::exchange(escape_failure_, std::nullopt));
+  }
 }
 
 void world_state::throw_livelock() const {

@@ -28,9 +28,9 @@ class mixed_clients final : public sim::Workload {
       MP_SOMETIMES(!printed.empty() && websocket, "the WebSocket client printed the echo");
       MP_SOMETIMES(!printed.empty() && !websocket, "the HTTP client printed the document");
       if (!printed.empty()) {
-        MP_ALWAYS(websocket ? printed == text + "\n"
-                            : printed.find(served_document) != std::string::npos,
-                  "what an official client printed is what the server sent");
+        MP_ALWAYS(
+            websocket ? printed == text + "\n" : printed.find(served_document) != std::string::npos,
+            "what an official client printed is what the server sent");
       }
       co_await think(ctx);
     }
@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
                  })
       .workload([] { return std::make_unique<mixed_clients>(); })
       .chaos_duration(30s)
-      .enable_chaos({sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
+      .enable_chaos(
+          {sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
   return sim::run_main(argc, argv, simulation);
 }

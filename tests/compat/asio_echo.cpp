@@ -33,7 +33,8 @@ class echo_client final : public sim::Workload {
         try {
           if (!socket) {
             tcp::resolver resolver(ex);
-            auto endpoints = co_await resolver.async_resolve("server", "55555", asio::use_awaitable);
+            auto endpoints =
+                co_await resolver.async_resolve("server", "55555", asio::use_awaitable);
             socket.emplace(ex);
             co_await sim::timeout(10s, async_connect(*socket, endpoints, asio::use_awaitable));
           }
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
                  })
       .workload([] { return std::make_unique<echo_client>(); })
       .chaos_duration(30s)
-      .enable_chaos({sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
+      .enable_chaos(
+          {sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
   return sim::run_main(argc, argv, simulation);
 }

@@ -5,6 +5,7 @@
 // there, and their free functions (fail, path_cat, ...) cannot collide.
 // Then the simulation's types that the patches name.
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -26,7 +27,6 @@
 #include <boost/config.hpp>
 #include <boost/make_unique.hpp>
 #include <boost/optional.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>

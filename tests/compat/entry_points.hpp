@@ -33,9 +33,8 @@ void start_asio_chat_server(moonpool::sim::io_context& ioc, unsigned short port)
 std::weak_ptr<void> start_http_client_async(moonpool::sim::io_context& ioc, const char* host,
                                             const char* port, const char* target);
 // Beast websocket_client_async: send `text`, print the echo.
-std::weak_ptr<void> start_websocket_client_async(moonpool::sim::io_context& ioc,
-                                                 const char* host, const char* port,
-                                                 const char* text);
+std::weak_ptr<void> start_websocket_client_async(moonpool::sim::io_context& ioc, const char* host,
+                                                 const char* port, const char* text);
 
 }  // namespace compat
 

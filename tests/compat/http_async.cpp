@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
                  })
       .workload([] { return std::make_unique<http_client>(); })
       .chaos_duration(30s)
-      .enable_chaos({sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
+      .enable_chaos(
+          {sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
   return sim::run_main(argc, argv, simulation);
 }

@@ -51,12 +51,12 @@ int main(int argc, char** argv) {
       .processes(1,
                  [] {
                    return std::make_unique<official_server>("server", [](sim::io_context& ioc) {
-                     start_websocket_server_async(ioc,
-                                                  {asio::ip::make_address("0.0.0.0"), 8080});
+                     start_websocket_server_async(ioc, {asio::ip::make_address("0.0.0.0"), 8080});
                    });
                  })
       .workload([] { return std::make_unique<websocket_client>(); })
       .chaos_duration(30s)
-      .enable_chaos({sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
+      .enable_chaos(
+          {sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
   return sim::run_main(argc, argv, simulation);
 }

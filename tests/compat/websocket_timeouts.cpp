@@ -44,7 +44,8 @@ class timeouts final : public sim::Workload {
     if (!co_await finished(ctx, session, 10min)) {
       throw std::runtime_error("the official client never gave up on a silent server");
     }
-    const auto accepted = std::chrono::nanoseconds(*ctx.state().get<std::int64_t>("silent_accepted_ns"));
+    const auto accepted =
+        std::chrono::nanoseconds(*ctx.state().get<std::int64_t>("silent_accepted_ns"));
     const auto client_gave_up = ctx.now() - accepted;
     MP_ALWAYS(output_.printed().empty(), "the client printed nothing from a silent server");
     MP_ALWAYS(client_gave_up >= 30s && client_gave_up < 30s + 100ms,
@@ -55,7 +56,8 @@ class timeouts final : public sim::Workload {
     auto ex = co_await asio::this_coro::executor;
     tcp::resolver resolver(ex);
     tcp::socket socket(ex);
-    co_await async_connect(socket, co_await resolver.async_resolve("server", "8080", asio::use_awaitable),
+    co_await async_connect(socket,
+                           co_await resolver.async_resolve("server", "8080", asio::use_awaitable),
                            asio::use_awaitable);
     const auto connected = ctx.now();
     char byte = 0;

@@ -30,4 +30,11 @@ class livelock_error : public simulation_error {
   using simulation_error::simulation_error;
 };
 
+// Simulated code reached the real operating system (OS entropy, a real
+// socket, a new thread) under escape_policy::fail.
+class escape_error : public simulation_error {
+ public:
+  using simulation_error::simulation_error;
+};
+
 }  // namespace moonpool::sim

@@ -105,7 +105,8 @@ std::string process_name(std::string_view base, std::size_t index, std::size_t c
 class iteration_runner {
  public:
   iteration_runner(const SimulationBuilder& builder, std::uint64_t seed, bool record_trace)
-      : builder_(builder), world_(seed, world_options{.record_trace = record_trace}) {}
+      : builder_(builder),
+        world_(seed, world_options{.record_trace = record_trace, .escapes = builder.escapes_}) {}
 
   // Replays an explored timeline: the recipe's forks become breakpoints of
   // the simulation stream before the first draw.

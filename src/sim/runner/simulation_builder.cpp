@@ -83,6 +83,11 @@ SimulationBuilder& SimulationBuilder::host_alias(std::string alias, std::string 
   return *this;
 }
 
+SimulationBuilder& SimulationBuilder::escapes(escape_policy policy) {
+  escapes_ = policy;
+  return *this;
+}
+
 SimulationBuilder& SimulationBuilder::swarm_operations(bool enabled) {
   swarm_operations_ = enabled;
   return *this;

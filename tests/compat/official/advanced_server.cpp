@@ -8,7 +8,6 @@ namespace official::advanced_server {
 
 #include "entry_points.hpp"
 
-void compat::start_advanced_server(moonpool::sim::io_context& ioc, endpoint where,
-                                   doc_root root) {
+void compat::start_advanced_server(moonpool::sim::io_context& ioc, endpoint where, doc_root root) {
   std::make_shared<official::advanced_server::listener>(ioc, where, root)->run();
 }

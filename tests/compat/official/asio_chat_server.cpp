@@ -12,7 +12,7 @@ namespace official::asio_chat_server {
 void compat::start_asio_chat_server(moonpool::sim::io_context& ioc, unsigned short port) {
   // As the example's main() does.
   using official::asio_chat_server::tcp;
-  boost::asio::co_spawn(
-      ioc, official::asio_chat_server::listener(tcp::acceptor(ioc, {tcp::v4(), port})),
-      boost::asio::detached);
+  boost::asio::co_spawn(ioc,
+                        official::asio_chat_server::listener(tcp::acceptor(ioc, {tcp::v4(), port})),
+                        boost::asio::detached);
 }

@@ -75,27 +75,33 @@ void pending_operations_survive_a_host_kill(MakeExecutor make) {
   int completions = 0;
   std::optional<tcp::acceptor> acceptor;
   std::optional<tcp::socket> server_side;
-  asio::co_spawn(net.server.get_executor(), [&]() -> asio::awaitable<void> {
-    auto ex = make(net.server.get_executor(), net.server.context());
-    acceptor.emplace(ex, net.server_endpoint());
-    acceptor->async_accept(ex, [&](boost::system::error_code ec, auto socket) {
-      ++completions;
-      EXPECT_TRUE(ec);
-      EXPECT_FALSE(socket.is_open());
-    });
-    co_return;
-  }, asio::detached);
+  asio::co_spawn(
+      net.server.get_executor(),
+      [&]() -> asio::awaitable<void> {
+        auto ex = make(net.server.get_executor(), net.server.context());
+        acceptor.emplace(ex, net.server_endpoint());
+        acceptor->async_accept(ex, [&](boost::system::error_code ec, auto socket) {
+          ++completions;
+          EXPECT_TRUE(ec);
+          EXPECT_FALSE(socket.is_open());
+        });
+        co_return;
+      },
+      asio::detached);
   net.world.run_for(1ms);
-  net.world.abort_connections(net.server);   // closes the listener: accept fails
+  net.world.abort_connections(net.server);  // closes the listener: accept fails
   net.world.run_for(1ms);
   EXPECT_EQ(completions, 1);
   // A host's Asio timers die with its context.
   bool fired = false;
-  asio::co_spawn(net.server.get_executor(), [&]() -> asio::awaitable<void> {
-    asio::steady_timer timer(make(net.server.get_executor(), net.server.context()), 10s);
-    co_await timer.async_wait(asio::use_awaitable);
-    fired = true;
-  }, asio::detached);
+  asio::co_spawn(
+      net.server.get_executor(),
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer timer(make(net.server.get_executor(), net.server.context()), 10s);
+        co_await timer.async_wait(asio::use_awaitable);
+        fired = true;
+      },
+      asio::detached);
   net.world.run_for(1s);
   net.world.state().destroy_host_work(net.server.record());
   net.world.state().replace_host_context(net.server.record());
@@ -115,9 +121,8 @@ auto nested_strand = [](sim::executor ex, sim::io_context&) {
   return asio::make_strand(asio::make_strand(ex));
 };
 auto preferred = [](sim::executor ex, sim::io_context&) {
-  return asio::any_io_executor(
-      asio::prefer(asio::require(ex, asio::execution::blocking.never),
-                   asio::execution::outstanding_work.tracked));
+  return asio::any_io_executor(asio::prefer(asio::require(ex, asio::execution::blocking.never),
+                                            asio::execution::outstanding_work.tracked));
 };
 auto bound = [](sim::executor ex, sim::io_context&) {
   // What a bind_executor'd handler's associated executor is.
@@ -166,27 +171,30 @@ TEST(DropIn, AsioTimersFireAtTheirSimulatedDeadlinesWithoutRealTimePassing) {
   sim::world world(3);
   const sim::host h = world.add_host("10.0.1.1");
   std::vector<std::pair<int, std::chrono::nanoseconds>> fired;
-  asio::co_spawn(h.get_executor(), [&]() -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    asio::steady_timer hour(ex, 1h);
-    asio::system_timer minute(ex, 1min);
-    asio::steady_timer forever(ex, asio::steady_timer::time_point::max());
-    hour.async_wait([&](boost::system::error_code ec) {
-      EXPECT_FALSE(ec);
-      fired.emplace_back(1, world.now());
-    });
-    minute.async_wait([&](boost::system::error_code ec) {
-      EXPECT_FALSE(ec);
-      fired.emplace_back(2, world.now());
-      forever.cancel();  // only cancellation ends a wait on time_point::max()
-    });
-    forever.async_wait([&](boost::system::error_code ec) {
-      EXPECT_EQ(ec, asio::error::operation_aborted);
-      fired.emplace_back(3, world.now());
-    });
-    asio::steady_timer wait_here(ex, 2h);
-    co_await wait_here.async_wait(asio::use_awaitable);
-  }, asio::detached);
+  asio::co_spawn(
+      h.get_executor(),
+      [&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        asio::steady_timer hour(ex, 1h);
+        asio::system_timer minute(ex, 1min);
+        asio::steady_timer forever(ex, asio::steady_timer::time_point::max());
+        hour.async_wait([&](boost::system::error_code ec) {
+          EXPECT_FALSE(ec);
+          fired.emplace_back(1, world.now());
+        });
+        minute.async_wait([&](boost::system::error_code ec) {
+          EXPECT_FALSE(ec);
+          fired.emplace_back(2, world.now());
+          forever.cancel();  // only cancellation ends a wait on time_point::max()
+        });
+        forever.async_wait([&](boost::system::error_code ec) {
+          EXPECT_EQ(ec, asio::error::operation_aborted);
+          fired.emplace_back(3, world.now());
+        });
+        asio::steady_timer wait_here(ex, 2h);
+        co_await wait_here.async_wait(asio::use_awaitable);
+      },
+      asio::detached);
   const auto wall = moonpool::sim::detail::wall_now();
   world.run();
   EXPECT_LT(moonpool::sim::detail::wall_now() - wall, 10s);
@@ -207,12 +215,15 @@ TEST(DropIn, StandardClocksReadSimulatedTimeInsideASimulationAndRealTimeOutside)
   std::chrono::steady_clock::time_point steady{};
   std::chrono::system_clock::time_point system{};
   std::time_t c_time = 0;
-  asio::co_spawn(h.get_executor(), [&]() -> asio::awaitable<void> {
-    co_await sim::sleep(90s);
-    steady = std::chrono::steady_clock::now();
-    system = std::chrono::system_clock::now();
-    c_time = std::time(nullptr);
-  }, asio::detached);
+  asio::co_spawn(
+      h.get_executor(),
+      [&]() -> asio::awaitable<void> {
+        co_await sim::sleep(90s);
+        steady = std::chrono::steady_clock::now();
+        system = std::chrono::system_clock::now();
+        c_time = std::time(nullptr);
+      },
+      asio::detached);
   world.run();
   EXPECT_EQ(steady.time_since_epoch(), std::chrono::nanoseconds(90s));
   // 2026-01-01T00:00:00Z plus the simulated time.
@@ -225,11 +236,14 @@ TEST(DropIn, StandardClocksReadSimulatedTimeInsideASimulationAndRealTimeOutside)
 
 TEST(DropIn, SimulatedTimerAcceptsSteadyClockTimePoints) {
   sim::world world(5);
-  asio::co_spawn(world.get_executor(), [&]() -> asio::awaitable<void> {
-    sim::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_at(std::chrono::steady_clock::now() + 3s);
-    co_await timer.async_wait(asio::use_awaitable);
-  }, asio::detached);
+  asio::co_spawn(
+      world.get_executor(),
+      [&]() -> asio::awaitable<void> {
+        sim::steady_timer timer(co_await asio::this_coro::executor);
+        timer.expires_at(std::chrono::steady_clock::now() + 3s);
+        co_await timer.async_wait(asio::use_awaitable);
+      },
+      asio::detached);
   world.run();
   EXPECT_EQ(world.now(), std::chrono::nanoseconds(3s));
 }
@@ -305,8 +319,8 @@ TEST(DropIn, ResolverFindsHostsByNameAndFailsLikeAsio) {
     EXPECT_EQ(local.begin()->endpoint(), tcp::endpoint(net.client.address(), 9));
     auto numeric = co_await resolver.async_resolve("10.0.1.1", "8080", asio::use_awaitable);
     EXPECT_EQ(numeric.begin()->endpoint(), net.server_endpoint());
-    auto [missing, none] = co_await resolver.async_resolve("nowhere", "80",
-                                                           asio::as_tuple(asio::use_awaitable));
+    auto [missing, none] =
+        co_await resolver.async_resolve("nowhere", "80", asio::as_tuple(asio::use_awaitable));
     EXPECT_EQ(missing, asio::error::host_not_found);
     EXPECT_TRUE(none.empty());
     auto [bad_service, nothing] = co_await resolver.async_resolve(

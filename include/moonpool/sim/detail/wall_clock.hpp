@@ -13,5 +13,7 @@ namespace moonpool::sim::detail {
 
 // Keeps the clock interposer linked into every program that uses a world.
 void link_clock_interposer() noexcept;
+// Keeps the escape reporter (OS entropy, sockets, threads) linked too.
+void link_escape_interposer() noexcept;
 
 }  // namespace moonpool::sim::detail

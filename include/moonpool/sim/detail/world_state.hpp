@@ -237,6 +237,16 @@ class world_state {
     world_state* previous_;
   };
 
+  // --- escapes to the real OS (src/sim/escape_interposer.cpp) ---------------------
+  enum class escape_kind : std::uint8_t { entropy = 1, socket = 2, thread = 3 };
+  // Records an escape: traced; under escape_policy::fail the drive loop
+  // throws escape_error once the current handler returns; under warn, one
+  // line on stderr per kind. Returns whether the call must be refused.
+  bool report_escape(escape_kind kind, const std::string& what, const std::string& stack);
+  // Seeded stand-in bytes for OS entropy (a stream of their own, so that
+  // replacing entropy never shifts the simulation stream).
+  std::uint64_t escape_entropy() noexcept { return escape_entropy_.next_u64(); }
+
   // --- host contexts --------------------------------------------------------------
   // The host's current sim::io_context.
   sim::io_context& host_context(host_record& host);
@@ -280,6 +290,7 @@ class world_state {
   void poll_asio_context();
   [[noreturn]] void throw_deadlock() const;
   [[noreturn]] void throw_livelock() const;
+  void throw_if_escaped();
 
   std::uint64_t seed_;
   world_options options_;
@@ -310,6 +321,9 @@ class world_state {
   bool closing_ = false;
 
   std::unique_ptr<world_context> context_;
+  std::optional<std::string> escape_failure_;
+  unsigned escape_warned_ = 0;  // bit per escape_kind already warned about
+  random_stream escape_entropy_;
   // Every host context ever made, live or retired (see replace_host_context).
   std::vector<std::unique_ptr<sim::io_context>> host_contexts_;
 };

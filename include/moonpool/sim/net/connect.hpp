@@ -32,8 +32,8 @@ struct range_connect_op {
     if (endpoints.empty()) {
       // Complete through the executor, never inside the initiating call.
       boost::asio::post(socket->get_executor(),
-                        boost::asio::append(std::move(self),
-                                            boost::system::error_code(boost::asio::error::not_found)));
+                        boost::asio::append(std::move(self), boost::system::error_code(
+                                                                 boost::asio::error::not_found)));
       return;
     }
     try_next(self);

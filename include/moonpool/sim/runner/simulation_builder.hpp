@@ -28,6 +28,7 @@
 #include "moonpool/sim/runner/report.hpp"
 #include "moonpool/sim/runner/shared_state.hpp"
 #include "moonpool/sim/runner/timeline.hpp"
+#include "moonpool/sim/world_options.hpp"
 
 namespace moonpool::sim {
 
@@ -102,6 +103,9 @@ class SimulationBuilder {
   // process or workload named `actor` ("db" or "db-0"); every actor
   // already resolves by its own name. Unknown actors fail the seed.
   SimulationBuilder& host_alias(std::string alias, std::string actor);
+  // What happens when simulated code reads OS entropy, opens a real socket
+  // or starts a thread (default: the seed fails, naming the call).
+  SimulationBuilder& escapes(escape_policy policy);
   // Operation swarm: each seed enables a subset of a workload's operations
   // (Context::operation_enabled / enabled_operations).
   SimulationBuilder& swarm_operations(bool enabled = true);
@@ -165,6 +169,7 @@ class SimulationBuilder {
   std::vector<fault_factory> faults_;
   std::vector<wipe_hook> wipe_hooks_;
   std::vector<std::pair<std::string, std::string>> host_aliases_;  // alias, actor
+  escape_policy escapes_ = escape_policy::fail;
   bool swarm_operations_ = false;
   std::chrono::nanoseconds phase_time_limit_ = std::chrono::hours(1);
   std::chrono::nanoseconds settle_time_limit_ = std::chrono::minutes(5);
