@@ -36,21 +36,17 @@ constexpr long century_us = 100L * 366 * 24 * 3600 * 1'000'000;
 
 }  // namespace
 
-void adopt_reactor(boost::asio::io_context& context) {
+const asio_timer_queues& adopt_reactor(boost::asio::io_context& context) {
   reactor& r = boost::asio::use_service<reactor>(context);
   int& fd = r.*member(timer_fd_of{});
   if (fd != -1) {
     ::close(fd);  // closing also removes it from the epoll set
     fd = -1;
   }
+  return r.*member(timer_queues_of{});
 }
 
-std::optional<std::chrono::nanoseconds> next_expiry(boost::asio::io_context& context) {
-  if (!boost::asio::has_service<reactor>(context)) {
-    return std::nullopt;
-  }
-  const boost::asio::detail::timer_queue_set& queues =
-      boost::asio::use_service<reactor>(context).*member(timer_queues_of{});
+std::optional<std::chrono::nanoseconds> next_expiry(const asio_timer_queues& queues) {
   if (queues.all_empty()) {
     return std::nullopt;
   }

@@ -18,15 +18,22 @@
 #include <chrono>
 #include <optional>
 
+namespace boost::asio::detail {
+class timer_queue_set;
+}
+
 namespace moonpool::sim::detail {
 
-// Creates `context`'s reactor now and makes it check its timer queues on
-// every run. Call before any timer exists in the context.
-void adopt_reactor(boost::asio::io_context& context);
+using asio_timer_queues = boost::asio::detail::timer_queue_set;
 
-// The time until the earliest timer in `context`'s reactor expires, from
-// the simulated now (zero when one is due); nullopt when none is pending
-// within a century (time_point::max() waits forever, as in Asio).
-std::optional<std::chrono::nanoseconds> next_expiry(boost::asio::io_context& context);
+// Creates `context`'s reactor now and makes it check its timer queues on
+// every run; returns those queues (they live as long as the context). Call
+// before any timer exists in the context.
+const asio_timer_queues& adopt_reactor(boost::asio::io_context& context);
+
+// The time until the earliest of `queues`' timers expires, from the
+// simulated now (zero when one is due); nullopt when none is pending within
+// a century (time_point::max() waits forever, as in Asio).
+std::optional<std::chrono::nanoseconds> next_expiry(const asio_timer_queues& queues);
 
 }  // namespace moonpool::sim::detail

@@ -19,9 +19,9 @@ namespace {
 }  // namespace
 
 io_context::io_context(detail::world_state& state, detail::host_record& host)
-    : boost::asio::io_context(1), state_(&state), host_(&host) {
+    : boost::asio::io_context(1), state_(&state), host_(&host), timer_queues_(nullptr) {
   boost::asio::make_service<detail::world_service>(*this).attach(state, &host);
-  detail::adopt_reactor(*this);
+  timer_queues_ = &detail::adopt_reactor(*this);
 }
 
 io_context::~io_context() = default;

@@ -27,9 +27,10 @@ world_state::scope::~scope() {
   current_world = previous_;
 }
 
-world_context::world_context(world_state& state) : boost::asio::io_context(1) {
+world_context::world_context(world_state& state)
+    : boost::asio::io_context(1), timer_queues_(nullptr) {
   boost::asio::make_service<world_service>(*this).attach(state);
-  adopt_reactor(*this);
+  timer_queues_ = &adopt_reactor(*this);
 }
 
 void throw_not_simulated(const char* who) {
@@ -305,9 +306,9 @@ void world_state::poll_asio_context() {
 }
 
 std::optional<std::chrono::nanoseconds> world_state::next_asio_timer() {
-  std::optional<std::chrono::nanoseconds> earliest = next_expiry(*context_);
+  std::optional<std::chrono::nanoseconds> earliest = next_expiry(context_->timer_queues());
   for (host_record& host : hosts_) {
-    const auto next = next_expiry(*host.context);
+    const auto next = next_expiry(host_context(host).timer_queues());
     if (next && (!earliest || *next < *earliest)) {
       earliest = next;
     }

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
       .workload([] { return std::make_unique<chat_client>("alice"); })
       .workload([] { return std::make_unique<chat_client>("bob"); })
       .chaos_duration(30s)
-      .enable_chaos({sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
+      .enable_chaos(
+          {sim::chaos::network(sim::chaos_mode::swarm), sim::chaos::attrition(attrition)});
   return sim::run_main(argc, argv, simulation);
 }

@@ -31,6 +31,10 @@
 
 #include "moonpool/sim/executor.hpp"
 
+namespace boost::asio::detail {
+class timer_queue_set;
+}
+
 namespace moonpool::sim {
 
 class host;
@@ -66,10 +70,15 @@ class io_context : public boost::asio::io_context {
   void drive();
   // For the world: destroys every pending Asio operation without running it.
   void shut_down();
+  // For the world: the reactor's timer queues (Asio's timers in this context).
+  [[nodiscard]] const boost::asio::detail::timer_queue_set& timer_queues() const noexcept {
+    return *timer_queues_;
+  }
 
  private:
   detail::world_state* state_;
   detail::host_record* host_;
+  const boost::asio::detail::timer_queue_set* timer_queues_;
 };
 
 }  // namespace moonpool::sim

@@ -111,22 +111,28 @@ void pending_operations_survive_a_host_kill(MakeExecutor make) {
   EXPECT_LT(net.world.now(), 10s);
   // Rebooted: the host's new context serves again through the same wrapper.
   bool served = false;
-  asio::co_spawn(net.server.get_executor(), [&]() -> asio::awaitable<void> {
-    auto ex = make(net.server.get_executor(), net.server.context());
-    tcp::acceptor reborn(ex, net.server_endpoint());
-    auto peer = co_await reborn.async_accept(ex, asio::use_awaitable);
-    asio::steady_timer pause(ex, 1s);
-    co_await pause.async_wait(asio::use_awaitable);
-    co_await asio::async_write(peer, asio::buffer(std::string("back")), asio::use_awaitable);
-    served = true;
-  }, asio::detached);
+  asio::co_spawn(
+      net.server.get_executor(),
+      [&]() -> asio::awaitable<void> {
+        auto ex = make(net.server.get_executor(), net.server.context());
+        tcp::acceptor reborn(ex, net.server_endpoint());
+        auto peer = co_await reborn.async_accept(ex, asio::use_awaitable);
+        asio::steady_timer pause(ex, 1s);
+        co_await pause.async_wait(asio::use_awaitable);
+        co_await asio::async_write(peer, asio::buffer(std::string("back")), asio::use_awaitable);
+        served = true;
+      },
+      asio::detached);
   std::string answer(4, '\0');
-  asio::co_spawn(net.client.get_executor(), [&]() -> asio::awaitable<void> {
-    co_await sim::sleep(1ms);
-    tcp::socket socket(make(net.client.get_executor(), net.client.context()));
-    co_await socket.async_connect(net.server_endpoint(), asio::use_awaitable);
-    co_await asio::async_read(socket, asio::buffer(answer), asio::use_awaitable);
-  }, asio::detached);
+  asio::co_spawn(
+      net.client.get_executor(),
+      [&]() -> asio::awaitable<void> {
+        co_await sim::sleep(1ms);
+        tcp::socket socket(make(net.client.get_executor(), net.client.context()));
+        co_await socket.async_connect(net.server_endpoint(), asio::use_awaitable);
+        co_await asio::async_read(socket, asio::buffer(answer), asio::use_awaitable);
+      },
+      asio::detached);
   net.world.run();
   EXPECT_TRUE(served);
   EXPECT_EQ(answer, "back");

@@ -31,6 +31,9 @@
 namespace moonpool::sim {
 class io_context;
 }
+namespace boost::asio::detail {
+class timer_queue_set;
+}
 
 namespace moonpool::sim::detail {
 
@@ -110,6 +113,13 @@ class world_context : public boost::asio::io_context {
  public:
   explicit world_context(world_state& state);
   void shutdown_services() { shutdown(); }
+  // The reactor's timer queues (Asio's timers made on the world's executor).
+  [[nodiscard]] const boost::asio::detail::timer_queue_set& timer_queues() const noexcept {
+    return *timer_queues_;
+  }
+
+ private:
+  const boost::asio::detail::timer_queue_set* timer_queues_;
 };
 
 class world_state {
