@@ -182,6 +182,23 @@ TEST(DropIn, EveryExecutorWrapperSurvivesAHostKillWithOperationsPending) {
   pending_operations_survive_a_host_kill(context_executor);
 }
 
+TEST(DropIn, MisusesSayWhatToDoInstead) {
+  two_hosts net(13);
+  try {
+    net.server.context().run();
+    FAIL() << "a simulated host's io_context is driven by its world";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("async_wait_shutdown"), std::string::npos) << e.what();
+  }
+  asio::io_context real;
+  try {
+    tcp::socket socket(real);
+    FAIL() << "a simulated socket needs a simulated executor";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("moonpool::sim::world"), std::string::npos) << e.what();
+  }
+}
+
 TEST(DropIn, TheWorldsOwnExecutorBelongsToNoHostAndSaysSo) {
   sim::world world(1);
   try {
