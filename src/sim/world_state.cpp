@@ -40,6 +40,14 @@ void throw_not_simulated(const char* who) {
                          "simulated task's executor");
 }
 
+void throw_no_host(const char* who) {
+  throw std::logic_error(std::string(who) +
+                         " needs the executor of a simulated host (world.add_host(address)"
+                         ".get_executor(), ctx.get_executor() or ctx.io_context(), or anything "
+                         "made from them) so that it has an address; this executor is the "
+                         "world's own and belongs to no host");
+}
+
 world_state* world_state::current() noexcept {
   return current_world;
 }

@@ -15,16 +15,13 @@ class mixed_clients final : public sim::Workload {
   std::string_view name() const override { return "client"; }
   asio::awaitable<void> run(sim::Context& ctx) override {
     for (int i = 0; i < 8; ++i) {
-      output_.clear();
       const bool websocket = ctx.random().chance(0.5);
       const std::string text = "hello " + std::to_string(i);
-      const auto session =
-          websocket ? start_websocket_client_async(ctx.io_context(), "server", "8080", text.c_str())
-                    : start_http_client_async(ctx.io_context(), "server", "8080", "/");
-      if (!co_await finished(ctx, session, 10min)) {
-        throw std::runtime_error("an official client did not finish within 10 minutes");
-      }
-      const std::string printed = output_.printed();
+      const std::string printed = co_await client_session(ctx, output_, [&] {
+        return websocket
+                   ? start_websocket_client_async(ctx.io_context(), "server", "8080", text.c_str())
+                   : start_http_client_async(ctx.io_context(), "server", "8080", "/");
+      });
       MP_SOMETIMES(!printed.empty() && websocket, "the WebSocket client printed the echo");
       MP_SOMETIMES(!printed.empty() && !websocket, "the HTTP client printed the document");
       if (!printed.empty()) {

@@ -95,6 +95,21 @@ inline asio::awaitable<bool> finished(const sim::Context& ctx, const std::weak_p
   co_return true;
 }
 
+// Runs one session of an official client: `start()` starts it (returning
+// its weak pointer), then waits until it is over and returns what it
+// printed on std::cout (empty when it reported an error instead). A
+// session still running after ten simulated minutes fails the seed.
+template <class Start>
+asio::awaitable<std::string> client_session(const sim::Context& ctx, captured_output& output,
+                                            Start start) {
+  output.clear();
+  const std::weak_ptr<void> session = start();
+  if (!co_await finished(ctx, session, 10min)) {
+    throw std::runtime_error("an official client did not finish within 10 minutes");
+  }
+  co_return output.printed();
+}
+
 // Pauses between client sessions: a random think time.
 inline asio::awaitable<void> think(sim::Context& ctx) {
   co_await sim::sleep(std::chrono::milliseconds(ctx.random().below(1000)));

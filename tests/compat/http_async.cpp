@@ -18,12 +18,9 @@ class http_client final : public sim::Workload {
   std::string_view name() const override { return "client"; }
   asio::awaitable<void> run(sim::Context& ctx) override {
     for (int i = 0; i < 8; ++i) {
-      output_.clear();
-      const auto session = start_http_client_async(ctx.io_context(), "server", "8080", "/");
-      if (!co_await finished(ctx, session, 10min)) {
-        throw std::runtime_error("the official HTTP client did not finish within 10 minutes");
-      }
-      const std::string printed = output_.printed();
+      const std::string printed = co_await client_session(ctx, output_, [&] {
+        return start_http_client_async(ctx.io_context(), "server", "8080", "/");
+      });
       MP_SOMETIMES(!printed.empty(), "the official HTTP client printed the document");
       MP_SOMETIMES(printed.empty(), "the official HTTP client reported an error");
       if (!printed.empty()) {

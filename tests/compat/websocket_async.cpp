@@ -18,14 +18,10 @@ class websocket_client final : public sim::Workload {
   std::string_view name() const override { return "client"; }
   asio::awaitable<void> run(sim::Context& ctx) override {
     for (int i = 0; i < 8; ++i) {
-      output_.clear();
       const std::string text = "hello " + std::to_string(ctx.random().below(1'000'000));
-      const auto session =
-          start_websocket_client_async(ctx.io_context(), "server", "8080", text.c_str());
-      if (!co_await finished(ctx, session, 10min)) {
-        throw std::runtime_error("the official WebSocket client did not finish within 10 minutes");
-      }
-      const std::string printed = output_.printed();
+      const std::string printed = co_await client_session(ctx, output_, [&] {
+        return start_websocket_client_async(ctx.io_context(), "server", "8080", text.c_str());
+      });
       MP_SOMETIMES(!printed.empty(), "the official WebSocket client printed the echo");
       MP_SOMETIMES(printed.empty(), "the official WebSocket client reported an error");
       if (!printed.empty()) {

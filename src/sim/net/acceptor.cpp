@@ -11,17 +11,6 @@ using boost::system::error_code;
 
 namespace {
 
-host_record& host_of_acceptor(const acceptor_core::executor_type& ex) {
-  host_record* host = sim::detail::host_of(ex, "moonpool::sim::tcp::acceptor");
-  if (host == nullptr) {
-    throw std::logic_error(
-        "moonpool::sim::tcp::acceptor needs the executor of a simulated host "
-        "(world.add_host(address).get_executor(), ctx.get_executor() or ctx.io_context(), or "
-        "anything made from them); this executor is the world's own and belongs to no host");
-  }
-  return *host;
-}
-
 void throw_if(const error_code& ec, const char* what) {
   if (ec) {
     throw boost::system::system_error(ec, std::string("moonpool::sim::tcp::acceptor::") + what);
@@ -33,7 +22,7 @@ void throw_if(const error_code& ec, const char* what) {
 acceptor_core::acceptor_core(const executor_type& ex)
     : executor_(ex),
       state_(&sim::detail::state_of(ex, "moonpool::sim::tcp::acceptor")),
-      host_(&host_of_acceptor(ex)),
+      host_(&sim::detail::require_host(ex, "moonpool::sim::tcp::acceptor")),
       network_(&network_of(*state_)) {}
 
 acceptor_core::acceptor_core(acceptor_core&& other) noexcept

@@ -14,17 +14,6 @@ using boost::system::error_code;
 
 namespace {
 
-host_record& host_of_resolver(const resolver_core::executor_type& ex) {
-  host_record* host = sim::detail::host_of(ex, "moonpool::sim::tcp::resolver");
-  if (host == nullptr) {
-    throw std::logic_error(
-        "moonpool::sim::tcp::resolver needs the executor of a simulated host "
-        "(ctx.get_executor(), ctx.io_context(), or anything made from them); this executor is "
-        "the world's own and belongs to no host");
-  }
-  return *host;
-}
-
 // A port number, or a well-known service name; nullopt when unknown.
 std::optional<unsigned short> service_port(std::string_view service) {
   if (service.empty()) {
@@ -58,7 +47,7 @@ void complete(world_state& state, std::uint64_t op_id, error_code ec,
 resolver_core::resolver_core(const executor_type& ex)
     : executor_(ex),
       state_(&sim::detail::state_of(ex, "moonpool::sim::tcp::resolver")),
-      host_(&host_of_resolver(ex)),
+      host_(&sim::detail::require_host(ex, "moonpool::sim::tcp::resolver")),
       network_(&network_of(*state_)),
       pending_(std::make_shared<std::vector<std::uint64_t>>()) {}
 

@@ -11,26 +11,10 @@ namespace moonpool::sim::detail::net {
 namespace asio_error = boost::asio::error;
 using boost::system::error_code;
 
-namespace {
-
-host_record& host_of_socket(const socket_core::executor_type& ex, const char* who) {
-  host_record* host = sim::detail::host_of(ex, who);
-  if (host == nullptr) {
-    throw std::logic_error(std::string(who) +
-                           " needs the executor of a simulated host (world.add_host(address)"
-                           ".get_executor(), ctx.get_executor() or ctx.io_context(), or anything "
-                           "made from them) so that it has an address; this executor is the "
-                           "world's own and belongs to no host");
-  }
-  return *host;
-}
-
-}  // namespace
-
 socket_core::socket_core(const executor_type& ex)
     : executor_(ex),
       state_(&sim::detail::state_of(ex, "moonpool::sim::tcp::socket")),
-      host_(&host_of_socket(ex, "moonpool::sim::tcp::socket")),
+      host_(&sim::detail::require_host(ex, "moonpool::sim::tcp::socket")),
       network_(&network_of(*state_)) {}
 
 socket_core::socket_core(const executor_type& ex, std::shared_ptr<connection> conn, int side)
@@ -89,37 +73,9 @@ void socket_core::close_connection() noexcept {
   }
 }
 
-void socket_core::store_option(int level, int name, const void* data, std::size_t size,
-                               error_code& ec) {
-  ec = {};
-  options_[{level, name}].assign(static_cast<const char*>(data), size);
-}
-
-void socket_core::load_option(int level, int name, void* data, std::size_t& size,
-                              error_code& ec) const {
-  ec = {};
-  auto it = options_.find({level, name});
-  if (it == options_.end()) {
-    // Never set: the kernel's default for every option Asio names is zero
-    // (off, no linger, no timeout) except the buffer sizes, which read back
-    // as zero here too; say so rather than invent a number.
-    std::memset(data, 0, size);
-    return;
-  }
-  size = std::min(size, it->second.size());
-  std::memcpy(data, it->second.data(), size);
-}
-
 bool socket_core::abortive_close() const {
-  const boost::asio::socket_base::linger probe;
-  const boost::asio::ip::tcp protocol = boost::asio::ip::tcp::v4();
-  auto it = options_.find({probe.level(protocol), probe.name(protocol)});
-  if (it == options_.end() || it->second.size() != probe.size(protocol)) {
-    return false;
-  }
   boost::asio::socket_base::linger value;
-  std::memcpy(value.data(protocol), it->second.data(), it->second.size());
-  return value.enabled() && value.timeout() == 0;
+  return options_.find(value) && value.enabled() && value.timeout() == 0;
 }
 
 void socket_core::close() {

@@ -12,6 +12,7 @@
 namespace moonpool::sim::detail {
 
 [[noreturn]] void throw_not_simulated(const char* who);
+[[noreturn]] void throw_no_host(const char* who);
 
 template <class Executor>
 world_state& state_of(const Executor& ex, const char* who) {
@@ -33,6 +34,17 @@ host_record* host_of(const Executor& ex, const char* who) {
     return boost::asio::use_service<world_service>(context).host();
   }
   throw_not_simulated(who);
+}
+
+// host_of() for an I/O object that needs an address: throws
+// std::logic_error naming `who` for the world's own executor.
+template <class Executor>
+host_record& require_host(const Executor& ex, const char* who) {
+  host_record* host = host_of(ex, who);
+  if (host == nullptr) {
+    throw_no_host(who);
+  }
+  return *host;
 }
 
 }  // namespace moonpool::sim::detail

@@ -4,19 +4,17 @@
 // accepts. basic_tcp_acceptor<Executor> (acceptor.hpp) adds the typed
 // async_accept overloads on top.
 
-#include <algorithm>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/socket_base.hpp>
-#include <cstring>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "moonpool/sim/net/detail/network.hpp"
+#include "moonpool/sim/net/detail/socket_options.hpp"
 
 namespace moonpool::sim::detail::net {
 
@@ -62,15 +60,12 @@ class acceptor_core : public boost::asio::socket_base {
   }
   template <class SettableSocketOption>
   void set_option(const SettableSocketOption& option, boost::system::error_code& ec) {
-    const protocol_type protocol = protocol_type::v4();
     if (!open_) {
       ec = boost::asio::error::bad_descriptor;
       return;
     }
+    options_.set(option);
     ec = {};
-    options_[{option.level(protocol), option.name(protocol)}].assign(
-        static_cast<const char*>(static_cast<const void*>(option.data(protocol))),
-        option.size(protocol));
   }
   template <class GettableSocketOption>
   void get_option(GettableSocketOption& option) const {
@@ -80,17 +75,8 @@ class acceptor_core : public boost::asio::socket_base {
   }
   template <class GettableSocketOption>
   void get_option(GettableSocketOption& option, boost::system::error_code& ec) const {
-    const protocol_type protocol = protocol_type::v4();
+    options_.get(option);
     ec = {};
-    auto it = options_.find({option.level(protocol), option.name(protocol)});
-    std::size_t size = option.size(protocol);
-    if (it == options_.end()) {
-      std::memset(option.data(protocol), 0, size);
-    } else {
-      size = std::min(size, it->second.size());
-      std::memcpy(option.data(protocol), it->second.data(), size);
-    }
-    option.resize(protocol, size);
   }
   void non_blocking(bool) {}
   void non_blocking(bool, boost::system::error_code& ec) { ec = {}; }
@@ -127,7 +113,7 @@ class acceptor_core : public boost::asio::socket_base {
   host_record* host_;
   network* network_;
   std::shared_ptr<listener> listener_;
-  std::map<std::pair<int, int>, std::string> options_;
+  socket_options options_;
   bool open_ = false;
 };
 

@@ -14,13 +14,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <boost/system/system_error.hpp>
-#include <cstring>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "moonpool/sim/net/detail/io_ops.hpp"
+#include "moonpool/sim/net/detail/socket_options.hpp"
 
 namespace moonpool::sim::detail::net {
 
@@ -79,9 +78,8 @@ class socket_core : public boost::asio::socket_base {
   }
   template <class SettableSocketOption>
   void set_option(const SettableSocketOption& option, boost::system::error_code& ec) {
-    const protocol_type protocol = protocol_type::v4();
-    store_option(option.level(protocol), option.name(protocol), option.data(protocol),
-                 option.size(protocol), ec);
+    options_.set(option);
+    ec = {};
   }
   template <class GettableSocketOption>
   void get_option(GettableSocketOption& option) const {
@@ -91,12 +89,8 @@ class socket_core : public boost::asio::socket_base {
   }
   template <class GettableSocketOption>
   void get_option(GettableSocketOption& option, boost::system::error_code& ec) const {
-    const protocol_type protocol = protocol_type::v4();
-    std::size_t size = option.size(protocol);
-    load_option(option.level(protocol), option.name(protocol), option.data(protocol), size, ec);
-    if (!ec) {
-      option.resize(protocol, size);
-    }
+    options_.get(option);
+    ec = {};
   }
   void non_blocking(bool mode) { non_blocking_ = mode; }
   void non_blocking(bool mode, boost::system::error_code& ec) {
@@ -188,10 +182,6 @@ class socket_core : public boost::asio::socket_base {
   [[nodiscard]] boost::system::error_code connect_precondition() const;
   void begin_connect(const endpoint& target, std::uint64_t op_id);
   void close_connection() noexcept;
-  void store_option(int level, int name, const void* data, std::size_t size,
-                    boost::system::error_code& ec);
-  void load_option(int level, int name, void* data, std::size_t& size,
-                   boost::system::error_code& ec) const;
   // Linger on with a zero timeout: close() resets instead of closing.
   [[nodiscard]] bool abortive_close() const;
 
@@ -200,7 +190,7 @@ class socket_core : public boost::asio::socket_base {
   host_record* host_;
   network* network_;
   std::shared_ptr<connection> conn_;
-  std::map<std::pair<int, int>, std::string> options_;
+  socket_options options_;
   int side_ = 0;
   bool open_ = false;
   bool non_blocking_ = false;
