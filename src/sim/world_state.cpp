@@ -11,6 +11,7 @@
 #include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/errors.hpp"
 #include "moonpool/sim/io_context.hpp"
+#include "watchdog.hpp"
 
 namespace moonpool::sim::detail {
 namespace {
@@ -61,6 +62,7 @@ world_state::world_state(std::uint64_t seed, const world_options& options)
       escape_entropy_(seed ^ 0x657363617065ULL) {  // "escape"
   link_clock_interposer();
   link_escape_interposer();
+  install_crash_report();
   tasks_.push_back(task_record{0, 0, "main", 0, 0, 0, nullptr});
 }
 
@@ -331,7 +333,6 @@ std::optional<std::chrono::nanoseconds> world_state::next_asio_timer() {
 
 std::size_t world_state::drain() {
   scope current(this);
-  ++drain_epoch_;
   std::size_t ran = 0;
   poll_asio_context();
   while (!ready_.empty()) {
@@ -352,7 +353,11 @@ std::size_t world_state::drain() {
       task->drain_polls = 0;
     }
     ++task->drain_polls;
-    if (++ran > options_.livelock_poll_bound) {
+    ++ran;
+    // Counted across drains and events: a loop that keeps going through
+    // the event queue at one instant (a catch-all around a cancelled wait)
+    // spins as surely as one that re-posts itself.
+    if (++handlers_this_instant_ > options_.livelock_poll_bound) {
       throw_livelock();
     }
 
@@ -361,7 +366,16 @@ std::size_t world_state::drain() {
       task_record*& current;
       ~reset_current() { current = nullptr; }
     } reset{current_task_};
-    next.handler();
+    struct watched_handler {
+      explicit watched_handler(world_state& w) noexcept { watchdog_handler_started(w); }
+      ~watched_handler() { watchdog_handler_finished(); }
+      watched_handler(const watched_handler&) = delete;
+      watched_handler& operator=(const watched_handler&) = delete;
+    };
+    {
+      const watched_handler watch(*this);
+      next.handler();
+    }
     ++handlers_run_;
     throw_if_escaped();
     if (ready_.empty()) {
@@ -379,7 +393,7 @@ bool world_state::step_event() {
   if (asio_timer) {
     const auto world_event = next_world_event();
     if (!world_event || *asio_timer < *world_event) {
-      now_ = std::max(now_, *asio_timer);
+      set_now(*asio_timer);
       ++events_processed_;
       trace(trace_kind::asio_timer, {0, 0, 0, 0});
       return true;
@@ -395,7 +409,7 @@ bool world_state::step_event() {
     }
     event_action action = std::move(it->second);
     event_actions_.erase(it);
-    now_ = std::max(now_, std::chrono::nanoseconds(key.time_ns));
+    set_now(std::chrono::nanoseconds(key.time_ns));
     ++events_processed_;
     trace(action.kind,
           {key.sequence, action.trace_fields[0], action.trace_fields[1], action.trace_fields[2]});
@@ -427,7 +441,15 @@ void world_state::run_until(std::chrono::nanoseconds until) {
     }
     step_event();
   }
-  now_ = std::max(now_, until);
+  set_now(until);
+}
+
+void world_state::set_now(std::chrono::nanoseconds at) noexcept {
+  if (at > now_) {
+    now_ = at;
+    ++drain_epoch_;  // a new instant: the livelock counts start over
+    handlers_this_instant_ = 0;
+  }
 }
 
 std::string world_state::busy_tasks() const {

@@ -143,6 +143,41 @@ TEST(World, LivelockIsDetectedWithSeedAndTask) {
   }
 }
 
+TEST(World, AHandlerThatNeverReturnsEndsTheProcessNamingTheSeedAndTask) {
+  // After a cancellation every co_await in the coroutine throws at once,
+  // without suspending: this loop never leaves its handler, so only the
+  // wall-clock watchdog can end it.
+  auto spin = [] {
+    world w{98, moonpool::sim::world_options{.handler_wall_limit = std::chrono::seconds(1)}};
+    auto task = moonpool::sim::spawn(w.get_executor(), "stubborn", []() -> asio::awaitable<void> {
+      for (;;) {
+        try {
+          co_await moonpool::sim::sleep(std::chrono::seconds(1));
+        } catch (...) {
+          // "just retry"
+        }
+      }
+    });
+    w.run_for(std::chrono::milliseconds(10));
+    task.abort();
+    w.run();
+  };
+  EXPECT_EXIT(spin(), ::testing::ExitedWithCode(1),
+              "seed 98: a handler of task 'stubborn' has run for more than 1 s");
+}
+
+TEST(World, ACrashInsideASimulationNamesItsSeed) {
+  auto crash = [] {
+    world w{97};
+    moonpool::sim::spawn(w.get_executor(), "faulty", []() -> asio::awaitable<void> {
+      std::abort();
+      co_return;
+    }).detach();
+    w.run();
+  };
+  EXPECT_DEATH(crash(), "seed 97 crashed with signal 6 .* in task 'faulty'.*--seed 97");
+}
+
 TEST(World, LivelockDefaultBoundIsOneMillionPolls) {
   EXPECT_EQ(moonpool::sim::world_options{}.livelock_poll_bound, 1'000'000u);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Knobs of one simulated world.
 
+#include <chrono>
 #include <cstdint>
 
 namespace moonpool::sim {
@@ -21,6 +22,12 @@ struct world_options {
   // is a livelock: some handler keeps re-posting itself.
   std::uint64_t livelock_poll_bound = 1'000'000;
   escape_policy escapes = escape_policy::fail;
+  // A handler that runs this long in wall time without returning (a loop
+  // that never awaits, or a catch-all around a wait that fails at once
+  // after a cancellation) ends the process with exit status 1 and one line
+  // naming the seed and the task: it can never return, so the seed cannot
+  // be failed any other way. Zero turns the watchdog off.
+  std::chrono::seconds handler_wall_limit{30};
 };
 
 }  // namespace moonpool::sim

@@ -15,5 +15,7 @@ namespace moonpool::sim::detail {
 void link_clock_interposer() noexcept;
 // Keeps the escape reporter (OS entropy, sockets, threads) linked too.
 void link_escape_interposer() noexcept;
+// Makes fatal signals inside a simulation name their seed (crash_report.cpp).
+void install_crash_report() noexcept;
 
 }  // namespace moonpool::sim::detail

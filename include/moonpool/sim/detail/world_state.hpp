@@ -206,7 +206,7 @@ class world_state {
         return false;
       }
       if (*next > deadline) {
-        now_ = std::max(now_, deadline);
+        set_now(deadline);
         return false;
       }
       step_event();
@@ -300,6 +300,8 @@ class world_state {
   void poll_asio_context();
   [[noreturn]] void throw_deadlock() const;
   [[noreturn]] void throw_livelock() const;
+  // Moves simulated time forward (never back) and starts a new instant.
+  void set_now(std::chrono::nanoseconds at) noexcept;
   void throw_if_escaped();
 
   std::uint64_t seed_;
@@ -327,7 +329,8 @@ class world_state {
   std::chrono::nanoseconds now_{0};
   std::uint64_t events_processed_ = 0;
   std::uint64_t handlers_run_ = 0;
-  std::uint64_t drain_epoch_ = 0;
+  std::uint64_t drain_epoch_ = 0;  // bumped whenever simulated time moves
+  std::uint64_t handlers_this_instant_ = 0;
   bool closing_ = false;
 
   std::unique_ptr<world_context> context_;
