@@ -178,6 +178,19 @@ TEST(World, ACrashInsideASimulationNamesItsSeed) {
   EXPECT_DEATH(crash(), "seed 97 crashed with signal 6 .* in task 'faulty'.*--seed 97");
 }
 
+TEST(World, ExitInsideASimulationFailsNamingItsSeed) {
+  auto leave = [] {
+    world w{96};
+    moonpool::sim::spawn(w.get_executor(), "quitter", []() -> asio::awaitable<void> {
+      std::exit(0);
+      co_return;
+    }).detach();
+    w.run();
+  };
+  EXPECT_EXIT(leave(), ::testing::ExitedWithCode(1),
+              "seed 96: exit\\(\\) was called inside the simulation \\(task 'quitter'");
+}
+
 TEST(World, LivelockDefaultBoundIsOneMillionPolls) {
   EXPECT_EQ(moonpool::sim::world_options{}.livelock_poll_bound, 1'000'000u);
 }
