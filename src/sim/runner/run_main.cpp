@@ -50,8 +50,11 @@ double parse_seconds(const std::string& text) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size() || !(value > 0.0)) {
-    throw usage_error("--time-limit expects a positive number of seconds, got '" + text + "'");
+  // At most a century: beyond that the value cannot be held in nanoseconds
+  // (and "inf" means nothing for a wall-clock budget).
+  if (used != text.size() || !(value > 0.0) || !(value <= 3.1e9)) {
+    throw usage_error("--time-limit expects a number of seconds between 0 and 3.1e9, got '" + text +
+                      "'");
   }
   return value;
 }
@@ -170,6 +173,23 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
   run_options options;
   try {
     app.parse(argc, argv);
+    // A flag given with an empty value is a mistake, never "not given".
+    for (const char* flag :
+         {"--seed", "--iterations", "--time-limit", "--shard", "--base-seed", "--report-json",
+          "--trace", "--energy", "--jobs", "--explore-fixed", "--max-depth", "--replay"}) {
+      if (app.count(flag) == 0) {
+        continue;
+      }
+      for (const std::string& value : app.get_option(flag)->as<std::vector<std::string>>()) {
+        if (value.empty()) {
+          throw usage_error(std::string(flag) + " needs a value; it was given an empty one");
+        }
+      }
+    }
+    if (!report_json.empty() && report_json == trace_path) {
+      throw usage_error("--report-json and --trace name the same file ('" + report_json +
+                        "'); give each its own");
+    }
     const bool tuned =
         !energy_text.empty() || !jobs_text.empty() || !fixed_text.empty() || !depth_text.empty();
     if (tuned && !explore) {

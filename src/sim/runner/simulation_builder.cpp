@@ -250,7 +250,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
     std::size_t previous_signal = 0;
     std::uint64_t plateau = 0;
     std::uint64_t run_here = 0;
-    report.stop_reason = options.time_limit ? "time_limit" : "iterations";
+    report.stop_reason = "iterations";  // "time_limit" only if the limit ends the run
     for (std::uint64_t index = 0; index < cap; ++index) {
       if (index % options.shard_count != options.shard_index) {
         continue;
