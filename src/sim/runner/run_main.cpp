@@ -1,6 +1,7 @@
 #include "moonpool/sim/runner/run_main.hpp"
 #include "moonpool/sim/detail/wall_clock.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -263,9 +264,17 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
 
   // Open output files first: a bad path is a usage error, found before any
   // seed runs.
+  // The report goes to PATH.partial and is renamed over PATH once whole, so
+  // a run that is killed or crashes leaves the previous report in place,
+  // never an empty or half-written one. Special files (/dev/stdout) are
+  // written directly.
   std::ofstream report_file;
+  std::string report_partial;
   if (!report_json.empty()) {
-    report_file.open(report_json);
+    struct stat existing {};
+    const bool special = stat(report_json.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode);
+    report_partial = special ? report_json : report_json + ".partial";
+    report_file.open(report_partial);
     if (!report_file) {
       std::cerr << program << ": cannot write --report-json file '" << report_json << "'\n";
       return exit_usage;
@@ -313,10 +322,17 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
   }
   progress.finish();
   std::cerr << report.to_text(/*brief=*/quiet);
-  if (report_file.is_open() && !(report_file << report.to_json() << "\n" << std::flush)) {
-    std::cerr << program << ": could not finish writing --report-json file '" << report_json
-              << "'\n";
-    return exit_usage;
+  if (report_file.is_open()) {
+    report_file << report.to_json() << "\n" << std::flush;
+    const bool written = static_cast<bool>(report_file);
+    report_file.close();
+    if (!written || (report_partial != report_json &&
+                     std::rename(report_partial.c_str(), report_json.c_str()) != 0)) {
+      std::cerr << program << ": could not finish writing --report-json file '" << report_json
+                << "'" << (report.ok() ? "" : "; seeds failed (listed above)") << "\n";
+      // Failed seeds stay the louder news: they decide the status.
+      return report.ok() ? exit_usage : exit_failed;
+    }
   }
   return report.ok() ? exit_ok : exit_failed;
 }
