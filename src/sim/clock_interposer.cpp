@@ -22,6 +22,7 @@
 
 #include <chrono>
 
+#include "process_hooks.hpp"
 #include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
 

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "process_hooks.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
 
 namespace moonpool::sim::detail {

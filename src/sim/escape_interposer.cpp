@@ -28,6 +28,7 @@
 #include <random>
 #include <string>
 
+#include "process_hooks.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
 
 namespace moonpool::sim::detail {

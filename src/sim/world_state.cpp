@@ -7,8 +7,8 @@
 #include <stdexcept>
 
 #include "asio_reactor.hpp"
+#include "process_hooks.hpp"
 #include "moonpool/sim/detail/state_of.hpp"
-#include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/errors.hpp"
 #include "moonpool/sim/io_context.hpp"
 #include "watchdog.hpp"

@@ -46,13 +46,9 @@ int main(int argc, char** argv) {
   attrition.max_dead = 1;
   simulation.name("compat-advanced")
       .iterations(500)
-      .processes(1,
-                 [] {
-                   return std::make_unique<official_server>("server", [](sim::io_context& ioc) {
-                     start_advanced_server(ioc, {asio::ip::make_address("0.0.0.0"), 8080},
-                                           document_root());
-                   });
-                 })
+      .processes(1, serve([](sim::io_context& ioc) {
+                   start_advanced_server(ioc, any_address(8080), document_root());
+                 }))
       .workload([] { return std::make_unique<mixed_clients>(); })
       .chaos_duration(30s)
       .enable_chaos(

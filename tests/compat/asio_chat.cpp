@@ -76,11 +76,7 @@ int main(int argc, char** argv) {
   attrition.max_dead = 1;
   simulation.name("compat-asio-chat")
       .iterations(300)
-      .processes(1,
-                 [] {
-                   return std::make_unique<official_server>(
-                       "server", [](sim::io_context& ioc) { start_asio_chat_server(ioc, 9000); });
-                 })
+      .processes(1, serve([](sim::io_context& ioc) { start_asio_chat_server(ioc, 9000); }))
       .workload([] { return std::make_unique<chat_client>("alice"); })
       .workload([] { return std::make_unique<chat_client>("bob"); })
       .chaos_duration(30s)

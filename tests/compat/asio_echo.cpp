@@ -66,11 +66,7 @@ int main(int argc, char** argv) {
   attrition.max_dead = 1;
   simulation.name("compat-asio-echo")
       .iterations(500)
-      .processes(1,
-                 [] {
-                   return std::make_unique<official_server>(
-                       "server", [](sim::io_context& ioc) { start_asio_echo_server(ioc); });
-                 })
+      .processes(1, serve([](sim::io_context& ioc) { start_asio_echo_server(ioc); }))
       .workload([] { return std::make_unique<echo_client>(); })
       .chaos_duration(30s)
       .enable_chaos(

@@ -82,6 +82,16 @@ class official_server final : public sim::Process {
   starter start_;
 };
 
+// The factory of a process named "server" that starts an official server.
+inline sim::SimulationBuilder::process_factory serve(official_server::starter start) {
+  return [start = std::move(start)] { return std::make_unique<official_server>("server", start); };
+}
+
+// 0.0.0.0:port, as the examples' command lines give it: the host's address.
+inline endpoint any_address(unsigned short port) {
+  return {asio::ip::make_address("0.0.0.0"), port};
+}
+
 // Waits until a client session is over; false after `limit`.
 inline asio::awaitable<bool> finished(const sim::Context& ctx, const std::weak_ptr<void>& session,
                                       std::chrono::nanoseconds limit) {

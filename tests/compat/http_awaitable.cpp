@@ -40,13 +40,9 @@ int main(int argc, char** argv) {
   sim::SimulationBuilder simulation;
   simulation.name("compat-http-awaitable")
       .iterations(100)
-      .processes(1,
-                 [] {
-                   return std::make_unique<official_server>("server", [](sim::io_context& ioc) {
-                     start_http_server_awaitable(ioc, {asio::ip::make_address("0.0.0.0"), 8080},
-                                                 document_root());
-                   });
-                 })
+      .processes(1, serve([](sim::io_context& ioc) {
+                   start_http_server_awaitable(ioc, any_address(8080), document_root());
+                 }))
       .workload([] { return std::make_unique<http_client>(); })
       .chaos_duration(30s)
       .enable_chaos({sim::chaos::network(sim::chaos_mode::swarm)});

@@ -44,12 +44,9 @@ int main(int argc, char** argv) {
   attrition.max_dead = 1;
   simulation.name("compat-websocket-async")
       .iterations(500)
-      .processes(1,
-                 [] {
-                   return std::make_unique<official_server>("server", [](sim::io_context& ioc) {
-                     start_websocket_server_async(ioc, {asio::ip::make_address("0.0.0.0"), 8080});
-                   });
-                 })
+      .processes(1, serve([](sim::io_context& ioc) {
+                   start_websocket_server_async(ioc, any_address(8080));
+                 }))
       .workload([] { return std::make_unique<websocket_client>(); })
       .chaos_duration(30s)
       .enable_chaos(

@@ -83,12 +83,9 @@ int main(int argc, char** argv) {
   sim::SimulationBuilder simulation;
   simulation.name("compat-websocket-timeouts")
       .iterations(20)
-      .processes(1,
-                 [] {
-                   return std::make_unique<official_server>("server", [](sim::io_context& ioc) {
-                     start_websocket_server_async(ioc, {asio::ip::make_address("0.0.0.0"), 8080});
-                   });
-                 })
+      .processes(1, serve([](sim::io_context& ioc) {
+                   start_websocket_server_async(ioc, any_address(8080));
+                 }))
       .processes(1, [] { return std::make_unique<silent_server>(); })
       .workload([] { return std::make_unique<timeouts>(); });
   return sim::run_main(argc, argv, simulation);

@@ -11,11 +11,4 @@ namespace moonpool::sim::detail {
 // Nanoseconds on the real monotonic clock.
 [[nodiscard]] std::chrono::nanoseconds wall_now() noexcept;
 
-// Keeps the clock interposer linked into every program that uses a world.
-void link_clock_interposer() noexcept;
-// Keeps the escape reporter (OS entropy, sockets, threads) linked too.
-void link_escape_interposer() noexcept;
-// Makes fatal signals inside a simulation name their seed (crash_report.cpp).
-void install_crash_report() noexcept;
-
 }  // namespace moonpool::sim::detail
