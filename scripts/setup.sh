@@ -6,6 +6,8 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ clang clang-format
+  # clang's runtimes (libFuzzer, ASan, UBSan) for the fuzz preset; clang only recommends it.
+  libclang-rt-14-dev
   libboost1.81-dev libboost1.81-doc libssl-dev patch
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
 )
