@@ -1,5 +1,6 @@
 #include "moonpool/explore/explorer.hpp"
 
+#include <fcntl.h>
 #include <semaphore.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -20,6 +21,7 @@
 #include "edge_coverage.hpp"
 #include "moonpool/assert.hpp"
 #include "moonpool/explore/detail/hooks.hpp"
+#include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
 
 namespace moonpool::explore {
@@ -29,11 +31,14 @@ bool exploring = false;
 
 namespace {
 
-// Exit codes of a child timeline. Anything else (another code, a signal) is
-// a crash, and a crash is a bug too.
-constexpr int exit_clean = 0;
-constexpr int exit_clean_and_new = 40;
-constexpr int exit_failed = 42;
+// How a child timeline ended, written as the first byte on its outcome
+// pipe before it exits. Exit codes are not used: user code can exit with
+// any of them. A child that ends without writing one crashed, and a crash
+// is a bug too.
+constexpr char outcome_clean = 'c';
+constexpr char outcome_clean_and_new = 'n';
+constexpr char outcome_failed = 'f';   // recorded its own bug
+constexpr char outcome_aborted = 'x';  // followed by the cause
 
 constexpr std::size_t bitmap_words = 128;  // 8192 coverage bits
 constexpr std::size_t max_bugs = 32;
@@ -84,6 +89,8 @@ struct timeline_context {
   // child's descendants run (and merge their coverage) before the child
   // ends, so its own bitmap alone would hide what its subtree found.
   bool productive = false;
+  // The write end of the pipe this child reports its outcome on.
+  int outcome_fd = -1;
 };
 
 exploration_config config;
@@ -175,46 +182,83 @@ void record_bug(const std::vector<recipe_step>& steps, std::string_view error,
   bug.ready.store(1, std::memory_order_release);
 }
 
-// What a finished child's status says; true when it found something new.
-// Records the recipe of a child that crashed:
-// one that failed cleanly recorded its own, with its error.
-bool settle_child(int status, const recipe_step& step) {
-  if (WIFEXITED(status) && WEXITSTATUS(status) == exit_clean) {
+void write_all(int fd, std::string_view bytes) noexcept {
+  while (!bytes.empty()) {
+    const ssize_t n = write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// Everything the ended child wrote on its outcome pipe (non-blocking: a
+// descendant that still holds the write end cannot stall the parent).
+std::string read_outcome(int fd) {
+  std::string bytes;
+  char buffer[1024];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return bytes;
+}
+
+// What a finished child's outcome says; true when it found something new.
+// Records the recipe of a child that crashed: one that failed cleanly
+// recorded its own, with its error.
+bool settle_child(int status, const recipe_step& step, int outcome_fd) {
+  const std::string outcome = read_outcome(outcome_fd);
+  const char how = outcome.empty() ? '\0' : outcome.front();
+  if (how == outcome_clean) {
     return false;
   }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == exit_clean_and_new) {
+  if (how == outcome_clean_and_new) {
     return true;
   }
   // A failure is counted as a bug, not as new coverage: siblings that fail
   // the same way must not keep a mark alive.
   shared->bugs.fetch_add(1);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == exit_failed) {
+  if (how == outcome_failed) {
     return false;
   }
   std::vector<recipe_step> steps = timeline.steps;
   steps.push_back(step);
-  const std::string why =
-      WIFSIGNALED(status)
-          ? "timeline crashed: killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-                strsignal(WTERMSIG(status)) + ")"
-          : "timeline crashed: exited with code " + std::to_string(WEXITSTATUS(status));
+  const std::string ended = WIFSIGNALED(status)
+                                ? "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                                      strsignal(WTERMSIG(status)) + ")"
+                                : "exited with status " + std::to_string(WEXITSTATUS(status));
+  const std::string why = how == outcome_aborted ? outcome.substr(1) + " (timeline " + ended + ")"
+                                                 : "timeline crashed: " + ended;
   record_bug(steps, why, "");
   return false;
 }
 
-bool reap(pid_t pid, const recipe_step& step) {
+bool reap(pid_t pid, const recipe_step& step, int outcome_fd) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
+      close(outcome_fd);
       return false;
     }
   }
-  return settle_child(status, step);
+  return settle_child(status, step, outcome_fd);
 }
 
 struct running_child {
   pid_t pid;
   recipe_step step;
+  int outcome_fd;
 };
 
 // One discovery's children.
@@ -227,10 +271,20 @@ class split {
   bool spawn(std::uint64_t index) {
     const recipe_step step{count_, child_seed(mark_, count_, index)};
     const bool beside = config.jobs != 1 && take_spare_cpu();
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+      if (beside) {
+        sem_post(&shared->spare_cpus);
+      }
+      failed_ = true;
+      return false;
+    }
     std::fflush(stdout);
     std::fflush(stderr);
     const pid_t pid = fork();
     if (pid < 0) {
+      close(fds[0]);
+      close(fds[1]);
       if (beside) {
         sem_post(&shared->spare_cpus);
       }
@@ -238,15 +292,18 @@ class split {
       return false;
     }
     if (pid == 0) {
-      become_child(step);
+      close(fds[0]);
+      become_child(step, fds[1]);
       return true;
     }
+    close(fds[1]);
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
     shared->timelines.fetch_add(1);
     forked_ = true;
     if (beside) {
-      running_.push_back({pid, step});
+      running_.push_back({pid, step, fds[0]});
     } else {
-      fresh_ = reap(pid, step) || fresh_;
+      fresh_ = reap(pid, step, fds[0]) || fresh_;
     }
     return false;
   }
@@ -259,7 +316,7 @@ class split {
     // Lend our CPU while we wait, and take one back before going on.
     sem_post(&shared->spare_cpus);
     for (const running_child& c : running_) {
-      fresh_ = reap(c.pid, c.step) || fresh_;
+      fresh_ = reap(c.pid, c.step, c.outcome_fd) || fresh_;
       sem_post(&shared->spare_cpus);
     }
     running_.clear();
@@ -281,7 +338,7 @@ class split {
     for (auto it = running_.begin(); it != running_.end();) {
       int status = 0;
       if (waitpid(it->pid, &status, WNOHANG) == it->pid) {
-        fresh_ = settle_child(status, it->step) || fresh_;
+        fresh_ = settle_child(status, it->step, it->outcome_fd) || fresh_;
         sem_post(&shared->spare_cpus);
         it = running_.erase(it);
       } else {
@@ -291,8 +348,16 @@ class split {
     return sem_trywait(&shared->spare_cpus) == 0;
   }
 
-  void become_child(const recipe_step& step) {
-    running_.clear();  // the parent's children, not ours
+  void become_child(const recipe_step& step, int outcome_fd) {
+    // The parent's children and its own outcome pipe, not ours.
+    for (const running_child& c : running_) {
+      close(c.outcome_fd);
+    }
+    running_.clear();
+    if (timeline.outcome_fd >= 0) {
+      close(timeline.outcome_fd);
+    }
+    timeline.outcome_fd = outcome_fd;
     timeline.child = true;
     timeline.depth += 1;
     timeline.seed = step.seed;
@@ -405,9 +470,13 @@ void detail::discovery(std::string_view mark, std::uint32_t mark_index,
     return;
   }
   timeline.splitting = true;
+  const auto split_started = sim::detail::wall_now();
   split s(mark, world->streams().simulation);
   const bool in_child =
       config.timelines_per_split ? split_fixed(s) : split_adaptive(s, mark_index % mark_count);
+  // The seed's wall-clock limit does not count time spent waiting for
+  // children (each has its own).
+  world->extend_wall_deadline(sim::detail::wall_now() - split_started);
   if (in_child) {
     return;  // become_child cleared `splitting`
   }
@@ -505,9 +574,25 @@ void finish_child(bool ok, std::string_view error, std::string_view trace_hash) 
   if (!ok) {
     record_bug(timeline.steps, error, trace_hash);
   }
+  const char outcome = !ok                           ? outcome_failed
+                       : (fresh_bits || fresh_edges) ? outcome_clean_and_new
+                                                     : outcome_clean;
+  write_all(timeline.outcome_fd, std::string_view(&outcome, 1));
   std::fflush(stdout);
   std::fflush(stderr);
-  _exit(!ok ? exit_failed : (fresh_bits || fresh_edges) ? exit_clean_and_new : exit_clean);
+  _exit(0);
+}
+
+void child_aborted(std::string_view cause) noexcept {
+  if (!timeline.child || timeline.outcome_fd < 0) {
+    return;
+  }
+  // One write of at most a page: a pipe takes it whole.
+  char message[1024];
+  message[0] = outcome_aborted;
+  const std::size_t n = std::min(cause.size(), sizeof message - 1);
+  std::memcpy(message + 1, cause.data(), n);
+  write_all(timeline.outcome_fd, std::string_view(message, n + 1));
 }
 
 exploration_summary stop() {

@@ -3,14 +3,17 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "../common/printable.hpp"
+
 namespace moonpool::explore {
 namespace {
 
 constexpr std::string_view form = "ROOT:COUNT@SEED,COUNT@SEED,... (e.g. 42:1033@998877,17@5566)";
 
 [[noreturn]] void reject(std::string_view text, const std::string& why) {
-  throw std::invalid_argument("bad recipe '" + std::string(text) + "': " + why + "; expected " +
-                              std::string(form));
+  // The input may hold anything (it is echoed): keep the message one line.
+  throw std::invalid_argument(moonpool::detail::printable(
+      "bad recipe '" + std::string(text) + "': " + why + "; expected " + std::string(form)));
 }
 
 std::uint64_t number(std::string_view whole, std::string_view part, const char* what) {

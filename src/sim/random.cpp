@@ -20,17 +20,25 @@ void random_stream::reseed(std::uint64_t seed) noexcept {
 
 void random_stream::add_breakpoint(std::uint64_t count, std::uint64_t seed) {
   breakpoints_.push_back(breakpoint{count, seed});
+  apply_due_breakpoints();
 }
 
-std::uint64_t random_stream::next_u64() noexcept {
-  // A loop: a timeline forked again before drawing anything has a step
-  // with count 0 right after the previous one.
+// Reseeds as soon as a breakpoint's count is reached, as the explorer does
+// at the fork itself, so that a replay and the explored timeline stand in
+// the same state (and fingerprint) even when nothing is drawn after the
+// last fork. A loop: a timeline forked again before drawing anything has a
+// step with count 0 right after the previous one.
+void random_stream::apply_due_breakpoints() noexcept {
   while (next_breakpoint_ < breakpoints_.size() && calls_ == breakpoints_[next_breakpoint_].count) {
     reseed(breakpoints_[next_breakpoint_].seed);
     calls_ = 0;
     ++next_breakpoint_;
   }
+}
+
+std::uint64_t random_stream::next_u64() noexcept {
   ++calls_;
+  ++draws_;
   const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
   const std::uint64_t t = state_[1] << 17;
   state_[2] ^= state_[0];
@@ -39,7 +47,16 @@ std::uint64_t random_stream::next_u64() noexcept {
   state_[0] ^= state_[3];
   state_[2] ^= t;
   state_[3] = rotl(state_[3], 45);
+  apply_due_breakpoints();
   return result;
+}
+
+std::uint64_t random_stream::fingerprint() const noexcept {
+  std::uint64_t h = mix64(draws_);
+  for (const std::uint64_t word : state_) {
+    h = mix64(h ^ word);
+  }
+  return h;
 }
 
 std::uint64_t random_stream::below(std::uint64_t bound) noexcept {

@@ -22,6 +22,8 @@ std::string_view trace_kind_name(trace_kind kind) noexcept {
       return "asio_timer";
     case trace_kind::escape:
       return "escape";
+    case trace_kind::random_draws:
+      return "random_draws";
   }
   return "other";
 }

@@ -8,7 +8,9 @@
 #include <atomic>
 #include <cstdio>
 
+#include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
+#include "process_hooks.hpp"
 
 namespace moonpool::sim::detail {
 namespace {
@@ -31,24 +33,29 @@ void on_tick(int) {
     stuck_seconds = 0;
     return;
   }
+  ++stuck_seconds;
   const std::int64_t limit = world->options().handler_wall_limit.count();
-  if (limit <= 0 || ++stuck_seconds < limit) {
+  const bool handler_limit = limit > 0 && stuck_seconds >= limit;
+  // The seed's own deadline passed while one handler has been running for
+  // a second or more: the drive loop, which checks it, cannot regain
+  // control.
+  const bool seed_limit = wall_now() >= world->wall_deadline();
+  if (!handler_limit && !seed_limit) {
     return;
   }
-  // The process ends here: formatting is not async-signal-safe in general,
-  // but nothing else will run in this process again.
-  const task_record* task = world->current_task();
-  char line[512];
-  const int length = std::snprintf(
-      line, sizeof line,
-      "moonpool: seed %llu: a handler of task '%s' has run for more than %lld s of wall time "
-      "without returning (a loop that never awaits, or a catch-all around a wait that fails at "
-      "once after a cancellation); replay it with --seed %llu\n",
-      static_cast<unsigned long long>(world->seed()), task != nullptr ? task->name.c_str() : "?",
-      static_cast<long long>(limit), static_cast<unsigned long long>(world->seed()));
-  if (length > 0) {
-    [[maybe_unused]] const auto written = write(2, line, static_cast<std::size_t>(length));
-  }
+  // The process ends here. The report path is not async-signal-safe, but a
+  // handler that spins is user code, not the allocator: report_abort bounds
+  // the attempt with alarm() in case it was.
+  char what[320];
+  std::snprintf(what, sizeof what,
+                "%s one handler that has not returned for %lld s of wall time (a loop that "
+                "never awaits, or a catch-all around a wait that fails at once after a "
+                "cancellation)",
+                handler_limit ? "is stuck in" : "passed its --seed-timeout inside",
+                static_cast<long long>(stuck_seconds));
+  char line[768];
+  describe_abort(line, sizeof line, what);
+  report_abort(line);
   _exit(1);
 }
 

@@ -7,10 +7,11 @@
 #include <stdexcept>
 
 #include "asio_reactor.hpp"
-#include "process_hooks.hpp"
 #include "moonpool/sim/detail/state_of.hpp"
+#include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/errors.hpp"
 #include "moonpool/sim/io_context.hpp"
+#include "process_hooks.hpp"
 #include "watchdog.hpp"
 
 namespace moonpool::sim::detail {
@@ -64,6 +65,28 @@ world_state::world_state(std::uint64_t seed, const world_options& options)
   link_escape_interposer();
   install_crash_report();
   tasks_.push_back(task_record{0, 0, "main", 0, 0, 0, nullptr});
+  if (options.seed_wall_limit.count() > 0) {
+    wall_deadline_ = wall_now() + options.seed_wall_limit;
+  }
+}
+
+void world_state::extend_wall_deadline(std::chrono::nanoseconds by) noexcept {
+  if (wall_deadline_ != wall_deadline_.max()) {
+    wall_deadline_ =
+        by < wall_deadline_.max() - wall_deadline_ ? wall_deadline_ + by : wall_deadline_.max();
+  }
+}
+
+void world_state::check_wall_deadline_now() {
+  if (wall_now() < wall_deadline_) {
+    return;
+  }
+  std::ostringstream message;
+  message << "seed " << seed_ << " ran for more than "
+          << std::chrono::duration<double>(options_.seed_wall_limit).count()
+          << " s of wall time (--seed-timeout) and was stopped at simulated time " << now_.count()
+          << " ns; tasks still busy: " << busy_tasks();
+  throw seed_timeout_error(seed_, message.str());
 }
 
 world_state::~world_state() {
@@ -378,6 +401,7 @@ std::size_t world_state::drain() {
     }
     ++handlers_run_;
     throw_if_escaped();
+    check_wall_deadline();
     if (ready_.empty()) {
       poll_asio_context();
     }
@@ -411,6 +435,7 @@ bool world_state::step_event() {
     event_actions_.erase(it);
     set_now(std::chrono::nanoseconds(key.time_ns));
     ++events_processed_;
+    check_wall_deadline();
     trace(action.kind,
           {key.sequence, action.trace_fields[0], action.trace_fields[1], action.trace_fields[2]});
     action.action();
@@ -506,6 +531,15 @@ void world_state::throw_if_escaped() {
   if (escape_failure_) {
     throw escape_error(seed_, *std::exchange(escape_failure_, std::nullopt));
   }
+}
+
+std::string world_state::trace_hash() const {
+  trace_digest digest = digest_;
+  digest.add(trace_kind::random_draws, static_cast<std::uint64_t>(now_.count()),
+             {streams_.simulation.fingerprint(), streams_.scheduling.fingerprint(),
+              streams_.configuration.fingerprint(), 0},
+             {});
+  return digest.hex();
 }
 
 void world_state::throw_livelock() const {

@@ -163,7 +163,8 @@ TEST(World, AHandlerThatNeverReturnsEndsTheProcessNamingTheSeedAndTask) {
     w.run();
   };
   EXPECT_EXIT(spin(), ::testing::ExitedWithCode(1),
-              "seed 98: a handler of task 'stubborn' has run for more than 1 s");
+              "seed 98 is stuck in one handler that has not returned for 1 s of wall time .* in "
+              "task 'stubborn'.*--seed 98");
 }
 
 TEST(World, ACrashInsideASimulationNamesItsSeed) {
@@ -188,7 +189,7 @@ TEST(World, ExitInsideASimulationFailsNamingItsSeed) {
     w.run();
   };
   EXPECT_EXIT(leave(), ::testing::ExitedWithCode(1),
-              "seed 96: exit\\(\\) was called inside the simulation \\(task 'quitter'");
+              "seed 96 called exit\\(\\) inside the simulation .* in task 'quitter'.*--seed 96");
 }
 
 TEST(World, LivelockDefaultBoundIsOneMillionPolls) {

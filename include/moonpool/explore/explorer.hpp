@@ -58,6 +58,10 @@ void end_root();
 // merges its coverage and exits the process.
 [[nodiscard]] bool in_child() noexcept;
 [[noreturn]] void finish_child(bool ok, std::string_view error, std::string_view trace_hash);
+// A child about to die inside its seed (a fatal signal, exit(), a handler
+// that never returned) tells its parent why; the parent records the
+// timeline's recipe with this cause.
+void child_aborted(std::string_view cause) noexcept;
 
 // The novelty signal a run uses ("edges" when the code was built with
 // MOONPOOL_SANCOV, else "assertions"), and the number of edges seen so far.

@@ -30,6 +30,12 @@ class livelock_error : public simulation_error {
   using simulation_error::simulation_error;
 };
 
+// The seed ran longer in wall time than world_options::seed_wall_limit.
+class seed_timeout_error : public simulation_error {
+ public:
+  using simulation_error::simulation_error;
+};
+
 // Simulated code reached the real operating system (OS entropy, a real
 // socket, a new thread) under escape_policy::fail.
 class escape_error : public simulation_error {

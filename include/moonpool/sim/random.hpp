@@ -35,6 +35,8 @@ class random_stream {
   // reseeds with `seed` and counts from zero again. Replaying an explorer
   // recipe installs its steps as breakpoints, in order.
   void add_breakpoint(std::uint64_t count, std::uint64_t seed);
+  // How many breakpoints this stream has reached (and reseeded at).
+  [[nodiscard]] std::size_t breakpoints_reached() const noexcept { return next_breakpoint_; }
 
   [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
 
@@ -42,6 +44,11 @@ class random_stream {
   // reset_call_count(). Exploration addresses its split points by this count.
   [[nodiscard]] std::uint64_t call_count() const noexcept { return calls_; }
   void reset_call_count() noexcept { calls_ = 0; }
+
+  // Where this stream stands: a mix of its generator state and of every
+  // value it has drawn so far (never reset). Two runs that drew different
+  // values, or a different number of them, have different fingerprints.
+  [[nodiscard]] std::uint64_t fingerprint() const noexcept;
 
   // The next raw 64-bit value. Every other draw is built on this one call.
   std::uint64_t next_u64() noexcept;
@@ -60,6 +67,8 @@ class random_stream {
   bool chance(double p) noexcept;
 
  private:
+  void apply_due_breakpoints() noexcept;
+
   struct breakpoint {
     std::uint64_t count;
     std::uint64_t seed;
@@ -68,6 +77,7 @@ class random_stream {
   std::array<std::uint64_t, 4> state_{};
   std::uint64_t seed_ = 0;
   std::uint64_t calls_ = 0;
+  std::uint64_t draws_ = 0;
   std::vector<breakpoint> breakpoints_;
   std::size_t next_breakpoint_ = 0;
 };

@@ -11,7 +11,10 @@
 // 64-bit word w of a record, in order, h = mix64(h ^ w), where mix64 is
 // splitmix64's finalizer (random.hpp). A record's words are: kind, time_ns,
 // the four fields, the label's byte length, then the label's bytes packed
-// little-endian eight at a time (the last word zero-padded).
+// little-endian eight at a time (the last word zero-padded). The world's
+// trace_hash() then adds one more record, never stored: kind random_draws
+// (8) at the current time, whose fields are the fingerprints of its random
+// streams (random_stream::fingerprint), so that the hash covers every draw.
 
 #include <array>
 #include <cstdint>
@@ -29,6 +32,10 @@ enum class trace_kind : std::uint32_t {
   event = 5,          // a generic world event; fields: event sequence, a, b
   asio_timer = 6,     // simulated time reached an Asio timer's expiry; fields: context count
   escape = 7,         // simulated code reached the real OS; fields: what; label: detail
+  // Never recorded: folded into trace_hash() when it is read, so the hash
+  // also covers every random draw. Fields: the fingerprints of the
+  // simulation, scheduling and configuration streams.
+  random_draws = 8,
   // Kinds from 100 up belong to the network, from 200 up to storage and
   // from 300 up to the runner; each layer documents its own.
 };

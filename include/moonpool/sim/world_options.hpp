@@ -28,6 +28,11 @@ struct world_options {
   // naming the seed and the task: it can never return, so the seed cannot
   // be failed any other way. Zero turns the watchdog off.
   std::chrono::seconds handler_wall_limit{30};
+  // Wall time the world may be driven for (the runner's --seed-timeout).
+  // Past it, the drive loop throws seed_timeout_error naming the busy
+  // tasks; a handler still running then (one that never returns) is ended
+  // by the watchdog as above. Zero: no limit.
+  std::chrono::nanoseconds seed_wall_limit{0};
 };
 
 }  // namespace moonpool::sim

@@ -104,18 +104,20 @@ std::string process_name(std::string_view base, std::size_t index, std::size_t c
 
 class iteration_runner {
  public:
-  iteration_runner(const SimulationBuilder& builder, std::uint64_t seed, bool record_trace)
+  iteration_runner(const SimulationBuilder& builder, std::uint64_t seed, bool record_trace,
+                   nanoseconds seed_timeout)
       : builder_(builder),
-        world_(seed, world_options{.record_trace = record_trace, .escapes = builder.escapes_}) {}
+        world_(seed, world_options{.record_trace = record_trace,
+                                   .escapes = builder.escapes_,
+                                   .seed_wall_limit = seed_timeout}) {}
 
   // Replays an explored timeline: the recipe's forks become breakpoints of
   // the simulation stream before the first draw.
-  iteration_runner(const SimulationBuilder& builder, const explore::recipe& recipe,
-                   bool record_trace)
-      : iteration_runner(builder, recipe.root_seed, record_trace) {
+  void follow(const explore::recipe& recipe) {
     for (const explore::recipe_step& step : recipe.steps) {
       world_.streams().simulation.add_breakpoint(step.count, step.seed);
     }
+    following_recipe_ = true;
   }
 
   seed_result run(iteration_trace* trace);
@@ -180,6 +182,7 @@ class iteration_runner {
   std::optional<std::string> failure_;
   bool chaos_live_ = false;
   bool settling_ = false;
+  bool following_recipe_ = false;
 };
 
 class iteration_runner::fault_context final : public FaultContext {
@@ -739,6 +742,9 @@ seed_result iteration_runner::run(iteration_trace* trace) {
   result.sim_time = world_.now();
   result.trace_hash = world_.trace_hash();
   result.wall = detail::wall_now() - wall_start;
+  if (following_recipe_) {
+    result.recipe_steps_applied = world_.streams().simulation.breakpoints_reached();
+  }
   if (trace != nullptr) {
     for (const trace_record& r : world_.trace()) {
       trace->json_lines.push_back(to_json_line(r));
@@ -750,14 +756,23 @@ seed_result iteration_runner::run(iteration_trace* trace) {
   return result;
 }
 
-seed_result SimulationBuilder::run_seed(std::uint64_t seed, iteration_trace* trace) const {
-  iteration_runner runner(*this, seed, trace != nullptr);
+seed_result SimulationBuilder::run_iteration(std::uint64_t seed, const explore::recipe* recipe,
+                                             iteration_trace* trace,
+                                             nanoseconds seed_timeout) const {
+  iteration_runner runner(*this, recipe != nullptr ? recipe->root_seed : seed, trace != nullptr,
+                          seed_timeout);
+  if (recipe != nullptr) {
+    runner.follow(*recipe);
+  }
   return runner.run(trace);
 }
 
+seed_result SimulationBuilder::run_seed(std::uint64_t seed, iteration_trace* trace) const {
+  return run_iteration(seed, nullptr, trace, nanoseconds(0));
+}
+
 seed_result SimulationBuilder::replay(const explore::recipe& recipe, iteration_trace* trace) const {
-  iteration_runner runner(*this, recipe, trace != nullptr);
-  return runner.run(trace);
+  return run_iteration(recipe.root_seed, &recipe, trace, nanoseconds(0));
 }
 
 }  // namespace moonpool::sim

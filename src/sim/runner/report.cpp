@@ -13,11 +13,38 @@ std::string seconds(std::chrono::nanoseconds d) {
   return text;
 }
 
+std::string shell_quoted(std::string_view word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789_-./:@,=+") == std::string_view::npos;
+  if (plain) {
+    return std::string(word);
+  }
+  std::string quoted = "'";
+  for (const char c : word) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+std::string program_or_placeholder(std::string_view program) {
+  return program.empty() ? std::string("<simulation>") : shell_quoted(program);
+}
+
 }  // namespace
+
+std::string replay_command(std::string_view program, std::uint64_t seed) {
+  return program_or_placeholder(program) + " --seed " + std::to_string(seed);
+}
+
+std::string replay_command(std::string_view program, const explore::recipe& recipe) {
+  return program_or_placeholder(program) + " --replay " + explore::format_recipe(recipe);
+}
 
 std::string SimulationReport::to_json() const {
   boost::json::object root;
   root["name"] = name;
+  root["incomplete"] = incomplete;
   root["iterations"] = iterations;
   root["passed"] = passed;
   root["failed"] = failed;
@@ -36,6 +63,13 @@ std::string SimulationReport::to_json() const {
     row["sim_time_ns"] = s.sim_time.count();
     row["wall_ns"] = s.wall.count();
     row["trace_hash"] = s.trace_hash;
+    if (!s.ok) {
+      row["replay"] =
+          replayed ? replay_command(program, *replayed) : replay_command(program, s.seed);
+    }
+    if (s.recipe_steps_applied) {
+      row["recipe_steps_applied"] = *s.recipe_steps_applied;
+    }
     seed_rows.push_back(std::move(row));
   }
   root["seeds"] = std::move(seed_rows);
@@ -80,6 +114,7 @@ std::string SimulationReport::to_json() const {
     for (const explore::found_bug& bug : exploration->recipes) {
       recipes.push_back(boost::json::string(explore::format_recipe(bug.where)));
       failures.push_back(boost::json::object{{"recipe", explore::format_recipe(bug.where)},
+                                             {"replay", replay_command(program, bug.where)},
                                              {"error", bug.error},
                                              {"trace_hash", bug.trace_hash},
                                              {"same_failures", bug.same_failures}});
@@ -90,6 +125,7 @@ std::string SimulationReport::to_json() const {
   }
   if (replayed) {
     root["replayed_recipe"] = explore::format_recipe(*replayed);
+    root["recipe_steps"] = replayed->steps.size();
   }
   root["wall_ns"] = wall.count();
   return boost::json::serialize(root);
@@ -104,7 +140,7 @@ std::string SimulationReport::to_text(bool brief) const {
     events += s.events;
   }
   out << name << ": " << iterations << " seeds, " << passed << " passed, " << failed
-      << " failed (stopped by " << stop_reason << ")\n";
+      << " failed (stopped by " << stop_reason << ")" << (incomplete ? ", INCOMPLETE" : "") << "\n";
   out << "  wall " << seconds(wall) << ", simulated " << seconds(sim_total) << ", " << events
       << " events\n";
   if (!coverage_signal.empty()) {
@@ -115,6 +151,10 @@ std::string SimulationReport::to_text(bool brief) const {
     out << "  replayed " << explore::format_recipe(*replayed) << ": trace "
         << seeds.front().trace_hash
         << (seeds.front().ok ? ", ok" : ", FAILED: " + seeds.front().error) << "\n";
+    if (seeds.front().recipe_steps_applied) {
+      out << "  recipe steps applied: " << *seeds.front().recipe_steps_applied << " of "
+          << replayed->steps.size() << "\n";
+    }
   }
   if (exploration) {
     const explore::exploration_summary& e = *exploration;
@@ -125,8 +165,8 @@ std::string SimulationReport::to_text(bool brief) const {
     for (std::size_t i = 0; i < e.recipes.size() && i < bugs_shown; ++i) {
       const explore::found_bug& bug = e.recipes[i];
       out << "  BUG in an explored timeline: " << bug.error << "\n"
-          << "    replay: --replay " << explore::format_recipe(bug.where)
-          << (bug.trace_hash.empty() ? "" : " (trace " + bug.trace_hash + ")") << "\n";
+          << "    replay: " << replay_command(program, bug.where) << " --trace out.jsonl"
+          << (bug.trace_hash.empty() ? "" : "   (trace " + bug.trace_hash + ")") << "\n";
       if (bug.same_failures > 0) {
         out << "    (" << bug.same_failures << " more timelines failed the same way)\n";
       }
@@ -139,7 +179,12 @@ std::string SimulationReport::to_text(bool brief) const {
   std::size_t shown = 0;
   for (const seed_result& s : seeds) {
     if (!s.ok && shown++ < 10) {
-      out << "  FAILED seed " << s.seed << " (trace " << s.trace_hash << "): " << s.error << "\n";
+      out << "  FAILED seed " << s.seed
+          << (s.trace_hash.empty() ? "" : " (trace " + s.trace_hash + ")") << ": " << s.error
+          << "\n"
+          << "    replay: "
+          << (replayed ? replay_command(program, *replayed) : replay_command(program, s.seed))
+          << " --trace out.jsonl\n";
     }
   }
   if (failed > shown) {

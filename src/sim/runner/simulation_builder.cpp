@@ -3,9 +3,12 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "../process_hooks.hpp"
+#include "isolation.hpp"
 #include "moonpool/assert.hpp"
 #include "moonpool/explore/explorer.hpp"
 #include "moonpool/sim/detail/wall_clock.hpp"
+#include "moonpool/sim/detail/world_state.hpp"
 
 namespace moonpool::sim {
 
@@ -148,6 +151,78 @@ std::uint64_t derived_seed(std::uint64_t base, std::uint64_t index) {
   return mix64(base ^ mix64(index + 0x9E3779B97F4A7C15ULL));
 }
 
+// While a run is under way: if the process dies inside a seed, the seed is
+// recorded as failed, its replay command printed, and the report of
+// everything run so far handed to run_options::on_abort.
+class abort_guard {
+ public:
+  abort_guard(const run_options& options, const SimulationReport& report,
+              std::chrono::nanoseconds wall_start)
+      : options_(options), report_(report), wall_start_(wall_start) {
+    detail::set_abort_hook(&abort_guard::on_abort, this);
+  }
+  ~abort_guard() { detail::set_abort_hook(nullptr, nullptr); }
+  abort_guard(const abort_guard&) = delete;
+  abort_guard& operator=(const abort_guard&) = delete;
+
+  void running(std::uint64_t seed) { seed_ = seed; }
+
+ private:
+  static void on_abort(void* self, const char* cause) {
+    static_cast<abort_guard*>(self)->abort(cause);
+  }
+
+  void abort(const char* cause) const {
+    // A forked timeline or an isolated seed tells its parent, which owns
+    // the report.
+    if (explore::in_child()) {
+      explore::child_aborted(cause);
+      return;
+    }
+    if (detail::isolated_child_abort(cause)) {
+      return;
+    }
+    SimulationReport report = report_;
+    seed_result dead;
+    dead.seed = seed_;
+    dead.ok = false;
+    dead.error = cause;
+    // The dying seed's trace so far: the replay command suggests --trace,
+    // and the events before the crash are what a user wants to read.
+    iteration_trace trace;
+    if (const detail::world_state* world = detail::world_state::current()) {
+      dead.sim_time = world->now();
+      dead.events = world->events_processed();
+      dead.trace_hash = world->trace_hash();
+      for (const trace_record& r : world->trace_records()) {
+        trace.json_lines.push_back(to_json_line(r));
+      }
+    }
+    if (options_.on_seed) {
+      options_.on_seed(dead, trace);
+    }
+    ++report.iterations;
+    ++report.failed;
+    report.failing_seeds.push_back(seed_);
+    report.seeds.push_back(dead);
+    report.incomplete = true;
+    report.stop_reason = "aborted";
+    report.assertions = assertions::table();
+    report.wall = detail::wall_now() - wall_start_;
+    const std::string command = report.replayed ? replay_command(report.program, *report.replayed)
+                                                : replay_command(report.program, seed_);
+    std::fprintf(stderr, "moonpool: %s; replay it with: %s\n", cause, command.c_str());
+    if (options_.on_abort) {
+      options_.on_abort(report);
+    }
+  }
+
+  const run_options& options_;
+  const SimulationReport& report_;
+  std::chrono::nanoseconds wall_start_;
+  std::uint64_t seed_ = 0;
+};
+
 }  // namespace
 
 SimulationReport SimulationBuilder::run(const run_options& options) const {
@@ -158,16 +233,23 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
   if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
     throw std::invalid_argument("--shard I/N needs 0 <= I < N");
   }
-  if (options.replay && (options.explore || !options.seeds.empty() || options.iterations ||
-                         options.time_limit || options.until_stable)) {
+  if (options.replay && (options.explore || options.isolate || !options.seeds.empty() ||
+                         options.iterations || options.time_limit || options.until_stable)) {
     throw std::invalid_argument(
-        "a replay runs one recipe; drop --seed, --iterations, --time-limit, --until-stable and "
-        "--explore");
+        "a replay runs one recipe; drop --seed, --iterations, --time-limit, --until-stable, "
+        "--isolate and --explore");
+  }
+  if (options.explore && options.isolate) {
+    throw std::invalid_argument(
+        "--isolate does not combine with --explore: explored timelines already run in their own "
+        "processes");
   }
   const auto wall_start = detail::wall_now();
   assertions::reset_table();
   SimulationReport report;
   report.name = name_;
+  report.program = options.program;
+  abort_guard guard(options, report, wall_start);
 
   // Counts one finished seed into the report.
   auto record = [&](seed_result result, const iteration_trace& trace) {
@@ -186,8 +268,22 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
 
   if (options.replay) {
     iteration_trace trace;
-    record(replay(*options.replay, options.record_trace ? &trace : nullptr), trace);
     report.replayed = options.replay;
+    guard.running(options.replay->root_seed);
+    seed_result result =
+        run_iteration(options.replay->root_seed, &*options.replay,
+                      options.record_trace ? &trace : nullptr, options.seed_timeout);
+    const std::size_t steps = options.replay->steps.size();
+    if (result.recipe_steps_applied.value_or(steps) < steps) {
+      // Not the timeline that was recorded: say so rather than pass.
+      result.ok = false;
+      result.error = "the replay reached only " + std::to_string(*result.recipe_steps_applied) +
+                     " of the recipe's " + std::to_string(steps) +
+                     " steps: the recipe comes from another simulation, or the code changed "
+                     "since it was recorded" +
+                     (result.error.empty() ? "" : " (the run also failed: " + result.error + ")");
+    }
+    record(std::move(result), trace);
     report.stop_reason = "replay";
     report.assertions = assertions::table();
     report.wall = detail::wall_now() - wall_start;
@@ -212,8 +308,14 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
       explore::begin_root(seed);
     }
     seed_result result;
+    guard.running(seed);
     try {
-      result = run_seed(seed, options.record_trace ? &trace : nullptr);
+      auto run_here = [&](iteration_trace* t) {
+        return run_iteration(seed, nullptr, t, options.seed_timeout);
+      };
+      iteration_trace* wanted = options.record_trace ? &trace : nullptr;
+      result = options.isolate ? detail::run_isolated(seed, options.seed_timeout, wanted, run_here)
+                               : run_here(wanted);
     } catch (const std::exception& e) {
       if (explore::in_child()) {
         explore::finish_child(false, e.what(), "");

@@ -175,7 +175,9 @@ class world_state {
 
   // --- tracing ----------------------------------------------------------------
   void trace(trace_kind kind, std::array<std::uint64_t, 4> fields, std::string_view label = {});
-  [[nodiscard]] std::string trace_hash() const { return digest_.hex(); }
+  // The digest of every trace record, then of every random stream's
+  // fingerprint: seeds whose draws differ differ even when no event did.
+  [[nodiscard]] std::string trace_hash() const;
   [[nodiscard]] const std::vector<trace_record>& trace_records() const noexcept { return records_; }
 
   // --- driving ------------------------------------------------------------------
@@ -223,6 +225,12 @@ class world_state {
   [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
   [[nodiscard]] std::uint64_t events_processed() const noexcept { return events_processed_; }
   [[nodiscard]] std::uint64_t handlers_run() const noexcept { return handlers_run_; }
+  // The wall time (detail::wall_now) past which driving this world fails
+  // with seed_timeout_error; nanoseconds::max() without a limit.
+  [[nodiscard]] std::chrono::nanoseconds wall_deadline() const noexcept { return wall_deadline_; }
+  // Moves the deadline later: the explorer does not count the time a
+  // timeline waits for the children it forked.
+  void extend_wall_deadline(std::chrono::nanoseconds by) noexcept;
   [[nodiscard]] bool closing() const noexcept { return closing_; }
   random_streams& streams() noexcept { return streams_; }
   world_context& context() noexcept { return *context_; }
@@ -300,6 +308,14 @@ class world_state {
   void poll_asio_context();
   [[noreturn]] void throw_deadlock() const;
   [[noreturn]] void throw_livelock() const;
+  // Every 256 handlers and events: the wall clock read is not free.
+  void check_wall_deadline() {
+    if (((handlers_run_ + events_processed_) & 255U) == 0 &&
+        wall_deadline_ != wall_deadline_.max()) {
+      check_wall_deadline_now();
+    }
+  }
+  void check_wall_deadline_now();
   // Moves simulated time forward (never back) and starts a new instant.
   void set_now(std::chrono::nanoseconds at) noexcept;
   void throw_if_escaped();
@@ -329,6 +345,7 @@ class world_state {
   std::chrono::nanoseconds now_{0};
   std::uint64_t events_processed_ = 0;
   std::uint64_t handlers_run_ = 0;
+  std::chrono::nanoseconds wall_deadline_ = std::chrono::nanoseconds::max();
   std::uint64_t drain_epoch_ = 0;  // bumped whenever simulated time moves
   std::uint64_t handlers_this_instant_ = 0;
   bool closing_ = false;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "moonpool/explore/explorer.hpp"
@@ -21,7 +22,16 @@ struct seed_result {
   std::chrono::nanoseconds sim_time{0};
   std::chrono::nanoseconds wall{0};
   std::string trace_hash;
+  // A replayed recipe: how many of its steps (forks) the run reached. Fewer
+  // than the recipe holds means it came from another binary or the code
+  // changed since it was recorded.
+  std::optional<std::size_t> recipe_steps_applied;
 };
+
+// The command that runs one seed, or one explored timeline, of `program`
+// again (shell-quoted where needed).
+[[nodiscard]] std::string replay_command(std::string_view program, std::uint64_t seed);
+[[nodiscard]] std::string replay_command(std::string_view program, const explore::recipe& recipe);
 
 struct assertion_row {
   std::string name;
@@ -38,6 +48,13 @@ struct assertion_row {
 
 struct SimulationReport {
   std::string name;
+  // The program that ran (argv[0]); replay commands start with it. Empty
+  // when the builder was run directly: the commands then show only flags.
+  std::string program;
+  // The process died inside a seed (a fatal signal, exit(), a handler that
+  // never returned): the report holds what ran until then, the dead seed
+  // last. stop_reason is then "aborted".
+  bool incomplete = false;
   std::uint64_t iterations = 0;
   std::uint64_t passed = 0;
   std::uint64_t failed = 0;
@@ -47,7 +64,7 @@ struct SimulationReport {
   // until-stable: the cap was reached before coverage settled.
   bool convergence_timeout = false;
   // Why the run stopped: "seeds", "iterations", "time_limit", "until_stable",
-  // "until_stable_cap".
+  // "until_stable_cap", "replay", "aborted".
   std::string stop_reason;
   // The novelty signal until-stable watched ("assertions").
   std::string coverage_signal;

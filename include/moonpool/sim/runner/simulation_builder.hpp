@@ -63,8 +63,22 @@ struct run_options {
   std::optional<explore::exploration_config> exploration;
   // Replay one explored timeline instead of running seeds.
   std::optional<explore::recipe> replay;
+  // Run every seed in a forked child: a crash, exit() or hang in user code
+  // becomes a failing seed (signal or status named) and the run goes on.
+  bool isolate = false;
+  // Wall time one seed may take (time spent waiting for explored children
+  // not counted); past it the seed fails, naming what was pending. Zero
+  // turns the limit off.
+  std::chrono::nanoseconds seed_timeout = std::chrono::seconds(120);
+  // How to start this program again (argv[0]); replay commands use it.
+  std::string program;
   // Called after each seed (progress display, trace files).
   std::function<void(const seed_result&, const struct iteration_trace&)> on_seed;
+  // Called when the process is about to die inside a seed (a fatal signal,
+  // exit() from simulated code, a handler that never returns): the report
+  // holds every seed run so far and the one that died, and is marked
+  // incomplete. Runs in a dying process: write the report and return.
+  std::function<void(const SimulationReport&)> on_abort;
 };
 
 // The trace of one seed, when run_options::record_trace is set.
@@ -142,6 +156,11 @@ class SimulationBuilder {
 
  private:
   friend class iteration_runner;
+
+  // One seed, or the timeline of `recipe` when it is not null, with a
+  // wall-clock limit (zero: none).
+  seed_result run_iteration(std::uint64_t seed, const explore::recipe* recipe,
+                            iteration_trace* trace, std::chrono::nanoseconds seed_timeout) const;
 
   struct process_group {
     std::string name;

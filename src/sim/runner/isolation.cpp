@@ -1,0 +1,261 @@
+#include "isolation.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "moonpool/sim/detail/wall_clock.hpp"
+
+namespace moonpool::sim::detail {
+namespace {
+
+// After the seed timeout, the child's own watchdog reports and exits
+// within about a second; the parent kills it only if that fails too.
+constexpr std::chrono::seconds kill_grace{10};
+
+// Records on the pipe: a tag byte, a 64-bit length, then the bytes.
+constexpr char tag_result = 'R';
+constexpr char tag_trace = 'T';
+constexpr char tag_abort = 'A';
+
+int child_fd = -1;  // the pipe's write end, in an isolated child
+
+void put_u64(std::string& out, std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) {
+    out += static_cast<char>((value >> (8 * i)) & 0xFF);
+  }
+}
+
+void put_text(std::string& out, std::string_view text) {
+  put_u64(out, text.size());
+  out.append(text);
+}
+
+class reader {
+ public:
+  explicit reader(std::string_view bytes) : bytes_(bytes) {}
+  [[nodiscard]] bool more() const { return at_ < bytes_.size(); }
+  std::uint64_t u64() {
+    need(8);
+    std::uint64_t value = 0;
+    for (int i = 0; i < 8; ++i) {
+      value |= std::uint64_t{static_cast<unsigned char>(bytes_[at_ + i])} << (8 * i);
+    }
+    at_ += 8;
+    return value;
+  }
+  std::string_view text() {
+    const std::uint64_t size = u64();
+    need(size);
+    const std::string_view out = bytes_.substr(at_, size);
+    at_ += size;
+    return out;
+  }
+  char tag() {
+    need(1);
+    return bytes_[at_++];
+  }
+
+ private:
+  void need(std::uint64_t n) const {
+    if (bytes_.size() - at_ < n) {
+      throw std::runtime_error("truncated");
+    }
+  }
+  std::string_view bytes_;
+  std::size_t at_ = 0;
+};
+
+void write_all(int fd, std::string_view bytes) noexcept {
+  while (!bytes.empty()) {
+    const ssize_t n = write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+void append_record(std::string& out, char tag, std::string_view body) {
+  out += tag;
+  put_text(out, body);
+}
+
+std::string encode(const seed_result& r) {
+  std::string body;
+  put_u64(body, r.seed);
+  put_u64(body, r.ok ? 1 : 0);
+  put_u64(body, r.events);
+  put_u64(body, static_cast<std::uint64_t>(r.sim_time.count()));
+  put_u64(body, static_cast<std::uint64_t>(r.wall.count()));
+  put_text(body, r.trace_hash);
+  put_text(body, r.error);
+  return body;
+}
+
+seed_result decode(std::string_view body) {
+  reader in(body);
+  seed_result r;
+  r.seed = in.u64();
+  r.ok = in.u64() != 0;
+  r.events = in.u64();
+  r.sim_time = std::chrono::nanoseconds(static_cast<std::int64_t>(in.u64()));
+  r.wall = std::chrono::nanoseconds(static_cast<std::int64_t>(in.u64()));
+  r.trace_hash = std::string(in.text());
+  r.error = std::string(in.text());
+  return r;
+}
+
+[[noreturn]] void run_child(int fd, iteration_trace* trace,
+                            const std::function<seed_result(iteration_trace*)>& run) {
+  child_fd = fd;
+  std::string out;
+  try {
+    iteration_trace child_trace;
+    const seed_result result = run(trace != nullptr ? &child_trace : nullptr);
+    for (const std::string& line : child_trace.json_lines) {
+      append_record(out, tag_trace, line);
+    }
+    append_record(out, tag_result, encode(result));
+  } catch (const std::exception& e) {
+    append_record(out, tag_abort, std::string("the seed threw out of the runner: ") + e.what());
+  }
+  write_all(fd, out);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  _exit(0);
+}
+
+std::string describe_status(int status) {
+  if (WIFSIGNALED(status)) {
+    return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+           strsignal(WTERMSIG(status)) + ")";
+  }
+  if (WIFEXITED(status)) {
+    return "exited with status " + std::to_string(WEXITSTATUS(status));
+  }
+  return "ended with wait status " + std::to_string(status);
+}
+
+}  // namespace
+
+bool isolated_child_abort(const char* cause) noexcept {
+  if (child_fd < 0) {
+    return false;
+  }
+  std::string out;
+  append_record(out, tag_abort, cause);
+  write_all(child_fd, out);
+  return true;
+}
+
+seed_result run_isolated(std::uint64_t seed, std::chrono::nanoseconds seed_timeout,
+                         iteration_trace* trace,
+                         const std::function<seed_result(iteration_trace*)>& run) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("--isolate: cannot make a pipe: ") + std::strerror(errno));
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const auto started = wall_now();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    throw std::runtime_error(std::string("--isolate: cannot fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    run_child(fds[1], trace, run);
+  }
+  close(fds[1]);
+
+  // Read until the child closes its end (it has ended), killing it if it
+  // outlives the seed timeout and the grace period.
+  std::string bytes;
+  bool killed = false;
+  for (;;) {
+    int wait_ms = -1;
+    if (seed_timeout.count() > 0 && !killed) {
+      const auto left = started + seed_timeout + kill_grace - wall_now();
+      wait_ms = static_cast<int>(std::max<std::int64_t>(
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(left).count()));
+    }
+    pollfd ready{fds[0], POLLIN, 0};
+    const int polled = poll(&ready, 1, wait_ms);
+    if (polled < 0 && errno == EINTR) {
+      continue;
+    }
+    if (polled == 0) {
+      kill(pid, SIGKILL);
+      killed = true;
+      continue;
+    }
+    char buffer[65536];
+    const ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+
+  std::optional<seed_result> result;
+  std::string cause;
+  std::vector<std::string> lines;
+  try {
+    reader in(bytes);
+    while (in.more()) {
+      const char tag = in.tag();
+      const std::string_view body = in.text();
+      if (tag == tag_result) {
+        result = decode(body);
+      } else if (tag == tag_trace) {
+        lines.emplace_back(body);
+      } else if (tag == tag_abort) {
+        cause = std::string(body);
+      }
+    }
+  } catch (const std::runtime_error&) {
+    // A child that died mid-write: keep what was whole.
+  }
+  if (trace != nullptr) {
+    trace->json_lines = std::move(lines);
+  }
+  if (result && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    return *result;
+  }
+  seed_result failed;
+  failed.seed = seed;
+  failed.ok = false;
+  failed.wall = wall_now() - started;
+  const std::string how =
+      killed ? "killed after running " +
+                   std::to_string(
+                       std::chrono::duration_cast<std::chrono::seconds>(failed.wall).count()) +
+                   " s, past --seed-timeout"
+             : describe_status(status);
+  failed.error = (cause.empty() ? "seed " + std::to_string(seed) + " crashed" : cause) +
+                 " (isolated process " + how + ")";
+  return failed;
+}
+
+}  // namespace moonpool::sim::detail
