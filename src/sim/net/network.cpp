@@ -435,6 +435,10 @@ void network::finish_connect(const std::shared_ptr<connection>& conn, error_code
           complete_parked<error_code>(state_, *std::exchange(c.connect_op, std::nullopt), ec);
         }
         if (ec) {
+          // Reads and writes issued while the connect was under way fail
+          // with it, as the reactor wakes them with the socket's error.
+          fail_ops(c.reads, ec);
+          fail_ops(c.writes, ec);
           forget_if_done(conn);
         } else {
           pump(conn, 0);
