@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "../sim/watchdog.hpp"
 #include "edge_coverage.hpp"
 #include "moonpool/assert.hpp"
 #include "moonpool/explore/detail/hooks.hpp"
@@ -470,13 +471,15 @@ void detail::discovery(std::string_view mark, std::uint32_t mark_index,
     return;
   }
   timeline.splitting = true;
+  // Neither the seed's wall-clock limit nor the handler watchdog counts the
+  // time spent waiting for children (each has its own).
   const auto split_started = sim::detail::wall_now();
+  sim::detail::watchdog_pause();
   split s(mark, world->streams().simulation);
   const bool in_child =
       config.timelines_per_split ? split_fixed(s) : split_adaptive(s, mark_index % mark_count);
-  // The seed's wall-clock limit does not count time spent waiting for
-  // children (each has its own).
   world->extend_wall_deadline(sim::detail::wall_now() - split_started);
+  sim::detail::watchdog_resume(*world);
   if (in_child) {
     return;  // become_child cleared `splitting`
   }

@@ -104,4 +104,12 @@ void watchdog_handler_finished() noexcept {
   watched.store(nullptr, std::memory_order_relaxed);
 }
 
+void watchdog_pause() noexcept {
+  watched.store(nullptr, std::memory_order_relaxed);
+}
+
+void watchdog_resume(world_state& world) noexcept {
+  watchdog_handler_started(world);
+}
+
 }  // namespace moonpool::sim::detail

@@ -19,4 +19,10 @@ class world_state;
 void watchdog_handler_started(world_state& world) noexcept;
 void watchdog_handler_finished() noexcept;
 
+// The explorer waits for the timelines it forked inside a handler (the one
+// that made a discovery): that wait is not the handler running. Paused, the
+// watchdog ignores the handler; resumed, it counts from zero again.
+void watchdog_pause() noexcept;
+void watchdog_resume(world_state& world) noexcept;
+
 }  // namespace moonpool::sim::detail

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <boost/asio/use_awaitable.hpp>
+
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -28,7 +30,7 @@ namespace {
 
 // What a forked child does once it is running: the tests below use it to
 // make children (and only children) fail in different ways.
-enum class child_fate { live, fail, crash, deadlock };
+enum class child_fate { live, fail, crash, deadlock, exit_zero, exit_42, raw_exit_zero, spin };
 
 // One discovery ("fork here"), then an event every timeline reaches.
 struct one_fork : moonpool::sim::Workload {
@@ -57,6 +59,16 @@ struct one_fork : moonpool::sim::Workload {
           co_await never.async_wait(asio::use_awaitable);
           break;
         }
+        case child_fate::exit_zero:
+          std::exit(0);
+        case child_fate::exit_42:
+          std::exit(42);
+        case child_fate::raw_exit_zero:
+          _exit(0);  // skips every exit handler: only the missing outcome tells
+        case child_fate::spin:
+          for (volatile bool forever = true; forever;) {
+          }
+          break;
       }
     }
   }
@@ -106,9 +118,11 @@ exploration_config fixed(std::uint32_t per_split, std::uint32_t jobs = 1) {
 }
 
 SimulationReport explore(const SimulationBuilder& sim, exploration_config config,
-                         std::vector<std::uint64_t> seeds = {7}) {
+                         std::vector<std::uint64_t> seeds = {7},
+                         std::chrono::nanoseconds seed_timeout = std::chrono::seconds(120)) {
   run_options options;
   options.seeds = std::move(seeds);
+  options.seed_timeout = seed_timeout;
   options.explore = true;
   options.exploration = config;
   return sim.run(options);
@@ -195,6 +209,46 @@ TEST(Explorer, ACrashedOrDeadlockedChildIsABug) {
     EXPECT_NE(report.exploration->recipes[0].error.find("deadlock"), std::string::npos)
         << report.exploration->recipes[0].error;
   }
+}
+
+// User code that ends its process cannot pass for a clean timeline, whatever
+// status it exits with: children report how they ended on a pipe.
+TEST(Explorer, AChildThatExitsOrSpinsIsABugNeverAPass) {
+  const struct {
+    child_fate fate;
+    std::uint32_t children;
+    const char* says;
+  } cases[] = {
+      {child_fate::exit_zero, 3, "called exit() inside the simulation"},
+      {child_fate::exit_42, 3, "called exit() inside the simulation"},
+      {child_fate::raw_exit_zero, 3, "timeline crashed: exited with status 0"},
+      {child_fate::spin, 1, "passed its --seed-timeout inside one handler"},
+  };
+  for (const auto& c : cases) {
+    const SimulationReport report =
+        explore(one_fork_sim(c.fate), fixed(c.children), {7}, std::chrono::seconds(1));
+    ASSERT_TRUE(report.exploration) << c.says;
+    EXPECT_EQ(report.exploration->bugs, c.children) << c.says;
+    ASSERT_FALSE(report.exploration->recipes.empty()) << c.says;
+    const moonpool::explore::found_bug& bug = report.exploration->recipes.front();
+    EXPECT_NE(bug.error.find(c.says), std::string::npos) << bug.error;
+    EXPECT_EQ(bug.where.steps.size(), 1u) << c.says;
+    EXPECT_FALSE(report.ok());
+  }
+}
+
+// A recipe from another binary, or from before a code change, whose forks
+// are never reached fails instead of passing as the unforked run.
+TEST(Explorer, ARecipeWhoseStepsAreNotReachedFailsSayingHowMany) {
+  run_options options;
+  options.replay = moonpool::explore::recipe{7, {{1'000'000, 5}}};
+  const SimulationReport report = one_fork_sim(child_fate::live).run(options);
+  ASSERT_EQ(report.seeds.size(), 1u);
+  EXPECT_FALSE(report.seeds[0].ok);
+  EXPECT_EQ(report.seeds[0].recipe_steps_applied, 0u);
+  EXPECT_NE(report.seeds[0].error.find("reached only 0 of the recipe's 1 steps"), std::string::npos)
+      << report.seeds[0].error;
+  EXPECT_FALSE(report.ok());
 }
 
 TEST(Explorer, GlobalEnergyCapsTheTimelines) {
