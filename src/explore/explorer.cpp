@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "../common/write_all.hpp"
 #include "../sim/watchdog.hpp"
 #include "edge_coverage.hpp"
 #include "moonpool/assert.hpp"
@@ -31,6 +32,8 @@ bool exploring = false;
 }  // namespace detail
 
 namespace {
+
+using moonpool::detail::write_all;
 
 // How a child timeline ended, written as the first byte on its outcome
 // pipe before it exits. Exit codes are not used: user code can exit with
@@ -181,19 +184,6 @@ void record_bug(const std::vector<recipe_step>& steps, std::string_view error,
   copy_text(bug.error, error_bytes, error);
   copy_text(bug.trace_hash, hash_bytes, trace_hash);
   bug.ready.store(1, std::memory_order_release);
-}
-
-void write_all(int fd, std::string_view bytes) noexcept {
-  while (!bytes.empty()) {
-    const ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
 }
 
 // Everything the ended child wrote on its outcome pipe (non-blocking: a

@@ -12,10 +12,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "../../common/write_all.hpp"
 #include "moonpool/sim/detail/wall_clock.hpp"
 
 namespace moonpool::sim::detail {
 namespace {
+
+using moonpool::detail::write_all;
 
 // After the seed timeout, the child's own watchdog reports and exits
 // within about a second; the parent kills it only if that fails too.
@@ -73,19 +76,6 @@ class reader {
   std::string_view bytes_;
   std::size_t at_ = 0;
 };
-
-void write_all(int fd, std::string_view bytes) noexcept {
-  while (!bytes.empty()) {
-    const ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
 
 void append_record(std::string& out, char tag, std::string_view body) {
   out += tag;
