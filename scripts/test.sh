@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (after scripts/setup.sh):
+#   1. the default build (g++ 12, Release) and every test;
+#   2. a clang++ 14 Debug build of a few simulations, only to check that
+#      the same seed gives the same trace hash in both builds
+#      (scripts/check-determinism.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cmake --preset default
+cmake --build --preset default
+ctest --preset default
+
+bash scripts/check-determinism.sh
