@@ -41,6 +41,8 @@
 #include <utility>
 #include <vector>
 
+#include "moonpool/detail/thread_flag.hpp"
+
 namespace moonpool::sim {
 struct assertion_row;
 }
@@ -63,6 +65,11 @@ enum class kind : std::uint8_t {
 
 namespace detail {
 extern thread_local bool active;
+// Whether this thread is inside a seed, so that assertions record. The
+// macros read the flag only through here (detail/thread_flag.hpp says why).
+MOONPOOL_DETAIL_THREAD_FLAG_READ bool is_active() noexcept {
+  return active;
+}
 void record(kind k, std::string_view message, bool ok);
 // value: the numeric assertion's left-hand side as an int64 (saturated);
 // maximize: whether a larger value is the better watermark.
@@ -178,7 +185,7 @@ void rearm_discoveries() noexcept;
 #define MP_ASSERTION_RECORD_(k, ok, msg)                                         \
   do {                                                                           \
     MP_ASSERTION_SITE_(k, msg, true);                                            \
-    if (::moonpool::assertions::detail::active) {                                \
+    if (::moonpool::assertions::detail::is_active()) {                           \
       ::moonpool::assertions::detail::record((k), mp_assertion_site_::message(), \
                                              static_cast<bool>(ok));             \
     }                                                                            \
@@ -199,7 +206,7 @@ void rearm_discoveries() noexcept;
 #define MP_NUMERIC_RECORD_(k, cmp, maximize, v, t, msg)                                        \
   do {                                                                                         \
     MP_ASSERTION_SITE_(k, msg, maximize);                                                      \
-    if (::moonpool::assertions::detail::active) {                                              \
+    if (::moonpool::assertions::detail::is_active()) {                                         \
       const auto& mp_value_ = (v);                                                             \
       const auto& mp_threshold_ = (t);                                                         \
       ::moonpool::assertions::detail::record_numeric(                                          \
@@ -230,14 +237,14 @@ void rearm_discoveries() noexcept;
 #define MP_SOMETIMES_ALL(msg, ...)                                                            \
   do {                                                                                        \
     MP_ASSERTION_SITE_(::moonpool::assertions::kind::sometimes_all, msg, true);               \
-    if (::moonpool::assertions::detail::active) {                                             \
+    if (::moonpool::assertions::detail::is_active()) {                                        \
       ::moonpool::assertions::detail::record_all(mp_assertion_site_::message(), __VA_ARGS__); \
     }                                                                                         \
   } while (false)
 #define MP_SOMETIMES_EACH(msg, ...)                                                            \
   do {                                                                                         \
     MP_ASSERTION_SITE_(::moonpool::assertions::kind::sometimes_each, msg, true);               \
-    if (::moonpool::assertions::detail::active) {                                              \
+    if (::moonpool::assertions::detail::is_active()) {                                         \
       ::moonpool::assertions::detail::record_each(mp_assertion_site_::message(), __VA_ARGS__); \
     }                                                                                          \
   } while (false)

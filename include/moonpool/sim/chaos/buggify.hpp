@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "moonpool/detail/thread_flag.hpp"
 #include "moonpool/sim/random.hpp"
 
 namespace moonpool::sim::buggify {
@@ -33,18 +34,20 @@ class iteration_scope {
   iteration_scope& operator=(const iteration_scope&) = delete;
 };
 
-[[nodiscard]] inline bool enabled() noexcept {
+// The macros read the flag only through here (detail/thread_flag.hpp says
+// why).
+[[nodiscard]] MOONPOOL_DETAIL_THREAD_FLAG_READ bool enabled() noexcept {
   return detail::enabled;
 }
 
 }  // namespace moonpool::sim::buggify
 
-#define MP_BUGGIFY_WITH_PROB(p)                 \
-  (::moonpool::sim::buggify::detail::enabled && \
+#define MP_BUGGIFY_WITH_PROB(p)           \
+  (::moonpool::sim::buggify::enabled() && \
    ::moonpool::sim::buggify::detail::fire(__FILE__, __LINE__, (p)))
 #define MP_BUGGIFY() MP_BUGGIFY_WITH_PROB(0.25)
 #define MP_BUGGIFY_KNOB(fallback, low, high)                                              \
-  (::moonpool::sim::buggify::detail::enabled                                              \
+  (::moonpool::sim::buggify::enabled()                                                    \
        ? static_cast<decltype(fallback)>(::moonpool::sim::buggify::detail::knob(          \
              __FILE__, __LINE__, static_cast<double>(fallback), static_cast<double>(low), \
              static_cast<double>(high)))                                                  \
