@@ -212,15 +212,15 @@ TEST(Socket, BackpressureGivesShortWritesAndBoundsAFastWriter) {
     first_write =
         co_await client.async_write_some(asio::buffer(std::string(5000, 'y')), asio::use_awaitable);
     // A writer that never sees its reader read stalls once both buffers are full.
-    const std::string chunk(100, 'z');
     bool stalled = false;
     auto spawn_executor = co_await asio::this_coro::executor;
-    moonpool::sim::spawn(spawn_executor, "writer", [&]() -> asio::awaitable<void> {
+    auto writer = moonpool::sim::spawn(spawn_executor, "writer", [&]() -> asio::awaitable<void> {
+      const std::string chunk(100, 'z');
       for (;;) {
         written_before_reading +=
             co_await client.async_write_some(asio::buffer(chunk), asio::use_awaitable);
       }
-    }).detach();
+    });
     co_await moonpool::sim::sleep(1s);
     stalled = written_before_reading + first_write <= 1000 + 1500;
     EXPECT_TRUE(stalled) << written_before_reading;
@@ -228,6 +228,11 @@ TEST(Socket, BackpressureGivesShortWritesAndBoundsAFastWriter) {
     std::size_t drained = co_await server.async_read_some(asio::buffer(sink), asio::use_awaitable);
     EXPECT_GT(drained, 0u);
     client.close();
+    // The writer writes on `client`, which the caller of this coroutine
+    // owns and destroys once it returns: the writer must end first (its
+    // next write fails on the closed socket, or the abort cancels it).
+    writer.abort();
+    co_await writer.async_join(asio::as_tuple(asio::use_awaitable));
   });
   net.world.run_for(5s);
   EXPECT_EQ(first_write, 1000u) << "a write larger than the free space completes short";
