@@ -31,6 +31,13 @@ string(JSON recipe GET "${explored}" exploration failures 0 recipe)
 string(JSON expected_hash GET "${explored}" exploration failures 0 trace_hash)
 string(JSON expected_error GET "${explored}" exploration failures 0 error)
 string(JSON wall_ns GET "${explored}" exploration wall_ns)
+# When the first bug came: always reported once there is one.
+string(JSON first_bug_seconds GET "${explored}" exploration first_bug_seconds)
+string(JSON first_bug_timeline GET "${explored}" exploration first_bug_timeline)
+string(JSON branching GET "${explored}" exploration branching)
+if(first_bug_seconds STREQUAL "null" OR first_bug_timeline STREQUAL "null")
+  message(FATAL_ERROR "the exploration found bugs but reports no first_bug_seconds/timeline")
+endif()
 
 foreach(attempt 1 2)
   execute_process(COMMAND ${BINARY} --replay ${recipe} --quiet
@@ -49,5 +56,6 @@ foreach(attempt 1 2)
 endforeach()
 math(EXPR wall_ms "${wall_ns} / 1000000")
 message(STATUS "${plain_iterations} plain seeds: no bug. Exploration: ${bugs} failing of "
-               "${timelines} timelines in ${wall_ms} ms; the recipe replays to trace "
-               "${expected_hash}: ${expected_error}")
+               "${timelines} timelines in ${wall_ms} ms (${branching}; first bug after "
+               "${first_bug_seconds} s, at timeline ${first_bug_timeline}); the recipe replays "
+               "to trace ${expected_hash}: ${expected_error}")

@@ -3,12 +3,16 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <new>
+#include <stdexcept>
+#include <string>
 
 #include "moonpool/explore/detail/hooks.hpp"
 #include "moonpool/sim/runner/report.hpp"
@@ -31,10 +35,14 @@ struct slot {
   std::uint32_t hash;
   std::uint8_t what;
   std::uint8_t maximize;  // numeric kinds: whether a larger value is better
-  // Set by the first pass in the current root seed (a discovery); cleared by
-  // rearm_discoveries().
-  std::atomic<std::uint32_t> discovered;
-  std::atomic<std::int64_t> watermark;  // numeric kinds: best value seen
+  // What the current root seed has discovered here, cleared by
+  // rearm_discoveries(): each root seed explores on its own, so that what
+  // another root found (perhaps in a process running beside this one)
+  // never decides where this one forks.
+  std::atomic<std::uint32_t> discovered;     // first pass
+  std::atomic<std::int64_t> root_watermark;  // numeric kinds: best value this root
+  std::atomic<std::uint64_t> root_frontier;  // SOMETIMES_ALL: most conditions this root
+  std::atomic<std::int64_t> watermark;       // numeric kinds: best value seen
   std::atomic<std::uint64_t> pass;
   std::atomic<std::uint64_t> fail;
   std::atomic<std::uint64_t> frontier;
@@ -49,7 +57,8 @@ struct bucket {
   std::uint64_t key_hash;
   std::atomic<std::uint64_t> hits;
   std::atomic<std::int64_t> best_quality;
-  std::atomic<std::uint32_t> discovered;  // as slot::discovered
+  std::atomic<std::uint32_t> discovered;   // as slot::discovered
+  std::atomic<std::int64_t> root_quality;  // best quality this root
 };
 
 struct table_block {
@@ -61,17 +70,44 @@ struct table_block {
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 static_assert(slot_count + bucket_count == explore::detail::mark_count);
 
-table_block* shared_table() {
-  static table_block* table = [] {
-    void* memory = mmap(nullptr, sizeof(table_block), PROT_READ | PROT_WRITE,
-                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (memory == MAP_FAILED) {
-      std::fputs("moonpool: cannot map the shared assertion table\n", stderr);
-      std::abort();
-    }
-    return new (memory) table_block{};
-  }();
+table_block* map_table() {
+  void* memory =
+      mmap(nullptr, sizeof(table_block), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) {
+    std::fputs("moonpool: cannot map the shared assertion table\n", stderr);
+    std::abort();
+  }
+  return new (memory) table_block{};
+}
+
+table_block*& table_pointer() {
+  static table_block* table = map_table();
   return table;
+}
+
+table_block* shared_table() {
+  return table_pointer();
+}
+
+// Every count, watermark and discovery of a slot or bucket back to where a
+// new table starts; its identity (message, kind, key) stays.
+void clear_counts(slot& s) {
+  s.discovered.store(0);
+  s.watermark.store(s.maximize != 0 ? INT64_MIN : INT64_MAX);
+  s.root_watermark.store(s.maximize != 0 ? INT64_MIN : INT64_MAX);
+  s.root_frontier.store(0);
+  s.pass.store(0);
+  s.fail.store(0);
+  s.frontier.store(0);
+  s.conditions.store(0);
+  s.buckets.store(0);
+}
+
+void clear_counts(bucket& b) {
+  b.hits.store(0);
+  b.best_quality.store(INT64_MIN);
+  b.discovered.store(0);
+  b.root_quality.store(INT64_MIN);
 }
 
 std::uint32_t fnv1a(std::string_view text) {
@@ -106,6 +142,7 @@ slot* find_slot(kind what, std::string_view message, bool maximize = true) {
       s.what = static_cast<std::uint8_t>(what);
       s.maximize = maximize ? 1 : 0;
       s.watermark.store(maximize ? INT64_MIN : INT64_MAX, std::memory_order_relaxed);
+      s.root_watermark.store(maximize ? INT64_MIN : INT64_MAX, std::memory_order_relaxed);
       std::memcpy(s.message, key.data(), key.size());
       s.message[key.size()] = '\0';
       s.state.store(ready, std::memory_order_release);
@@ -128,6 +165,7 @@ std::pair<bucket*, bool> find_bucket(std::uint32_t slot_index, std::uint64_t key
       b.slot_index = slot_index;
       b.key_hash = key_hash;
       b.best_quality.store(INT64_MIN, std::memory_order_relaxed);
+      b.root_quality.store(INT64_MIN, std::memory_order_relaxed);
       b.state.store(ready, std::memory_order_release);
       return {&b, true};
     }
@@ -189,6 +227,24 @@ std::vector<registered_site>& registry() {
 thread_local std::uint64_t violations = 0;
 thread_local std::string first_violation_message;
 
+// Replaying a prefix: the explorer re-runs a timeline from its root seed to
+// reach a split point; the evaluations up to that point were counted when
+// the prefix first ran, so they record nothing (but violations still fail
+// the seed). evaluations counts this seed's assertion evaluations.
+thread_local std::uint64_t evaluations = 0;
+thread_local std::uint64_t quiet_through = 0;
+thread_local std::uint64_t hook_at = 0;
+thread_local void (*hook)() = nullptr;
+
+// True when this evaluation must not record: it lies in a replayed prefix.
+bool replaying() {
+  const std::uint64_t index = ++evaluations;
+  if (index == hook_at && hook != nullptr) {
+    hook();
+  }
+  return index <= quiet_through;
+}
+
 bool is_always_type(kind k) {
   return k == kind::always || k == kind::always_or_unreachable || k == kind::unreachable ||
          k == kind::numeric_always;
@@ -243,6 +299,9 @@ void note_violation(kind k, std::string_view message, bool ok) {
 
 void record(kind k, std::string_view message, bool ok) {
   note_violation(k, message, ok);
+  if (replaying()) {
+    return;
+  }
   if (slot* s = find_slot(k, message)) {
     (ok ? s->pass : s->fail).fetch_add(1, std::memory_order_relaxed);
     if (ok && (k == kind::sometimes || k == kind::reachable) && first_time(s->discovered)) {
@@ -253,12 +312,17 @@ void record(kind k, std::string_view message, bool ok) {
 
 void record_numeric(kind k, std::string_view message, bool ok, std::int64_t value, bool maximize) {
   note_violation(k, message, ok);
+  if (replaying()) {
+    return;
+  }
   if (slot* s = find_slot(k, message, maximize)) {
     (ok ? s->pass : s->fail).fetch_add(1, std::memory_order_relaxed);
-    const bool improved = s->maximize != 0
-                              ? improve(s->watermark, value)
-                              : improve(s->watermark, value, std::greater<std::int64_t>{});
-    if (improved && k == kind::numeric_sometimes) {
+    const auto better = [&](std::atomic<std::int64_t>& mark) {
+      return s->maximize != 0 ? improve(mark, value)
+                              : improve(mark, value, std::greater<std::int64_t>{});
+    };
+    better(s->watermark);
+    if (better(s->root_watermark) && k == kind::numeric_sometimes) {
       discovered_at(s);
     }
   }
@@ -266,6 +330,9 @@ void record_numeric(kind k, std::string_view message, bool ok, std::int64_t valu
 
 void record_all(std::string_view message,
                 std::initializer_list<std::pair<std::string_view, bool>> conditions) {
+  if (replaying()) {
+    return;
+  }
   slot* s = find_slot(kind::sometimes_all, message);
   if (s == nullptr) {
     return;
@@ -274,7 +341,8 @@ void record_all(std::string_view message,
       std::count_if(conditions.begin(), conditions.end(), [](const auto& c) { return c.second; }));
   s->pass.fetch_add(1, std::memory_order_relaxed);
   improve<std::uint64_t>(s->conditions, conditions.size());
-  if (improve(s->frontier, held)) {
+  improve(s->frontier, held);
+  if (improve(s->root_frontier, held)) {
     discovered_at(s);
   }
 }
@@ -284,6 +352,9 @@ namespace {
 void record_each_impl(std::string_view message,
                       std::initializer_list<std::pair<std::string_view, std::int64_t>> keys,
                       const std::int64_t* quality) {
+  if (replaying()) {
+    return;
+  }
   slot* s = find_slot(kind::sometimes_each, message);
   if (s == nullptr) {
     return;
@@ -312,7 +383,10 @@ void record_each_impl(std::string_view message,
   if (first) {
     s->buckets.fetch_add(1, std::memory_order_relaxed);
   }
-  const bool better = quality != nullptr && improve(b->best_quality, *quality);
+  if (quality != nullptr) {
+    improve(b->best_quality, *quality);
+  }
+  const bool better = quality != nullptr && improve(b->root_quality, *quality);
   const bool new_here = first_time(b->discovered);
   if ((new_here || better) && explore::detail::exploring) {
     const auto bucket_index = static_cast<std::uint32_t>(b - shared_table()->buckets);
@@ -359,8 +433,24 @@ std::string_view to_string(kind k) noexcept {
   return "unknown";
 }
 
+void replay_quietly_through(std::uint64_t evaluation, std::uint64_t call_at,
+                            void (*call)()) noexcept {
+  quiet_through = evaluation;
+  hook_at = call_at;
+  hook = call;
+}
+
+std::uint64_t evaluation_index() noexcept {
+  return evaluations;
+}
+
+void stop_recording() noexcept {
+  quiet_through = UINT64_MAX;
+}
+
 iteration_scope::iteration_scope() {
   violations = 0;
+  evaluations = 0;
   first_violation_message.clear();
   detail::active = true;
 }
@@ -380,7 +470,7 @@ std::string first_violation() {
 void reachable_hit(std::string_view message) {
   // An engine milestone is counted but is not a discovery: every timeline
   // reaches it, so forking there would spend energy on nothing new.
-  if (detail::active) {
+  if (detail::active && !replaying()) {
     if (slot* s = find_slot(kind::reachable, message)) {
       s->pass.fetch_add(1, std::memory_order_relaxed);
     }
@@ -429,13 +519,95 @@ void reset_table() {
   }
 }
 
+std::string table_image() {
+  const table_block* table = shared_table();
+  return std::string(reinterpret_cast<const char*>(table), sizeof(table_block));
+}
+
+void* new_table(std::string_view image) {
+  if (image.size() != sizeof(table_block)) {
+    throw std::invalid_argument("assertions::new_table: not an assertion table image");
+  }
+  table_block* table = map_table();
+  std::memcpy(static_cast<void*>(table), image.data(), sizeof(table_block));
+  return table;
+}
+
+void switch_table(void* table) noexcept {
+  table_pointer() = static_cast<table_block*>(table);
+}
+
+void free_table(void* table) noexcept {
+  munmap(table, sizeof(table_block));
+}
+
+std::string zeroed_table_image() {
+  std::string image = table_image();
+  auto* table = reinterpret_cast<table_block*>(image.data());
+  table->dropped.store(0);
+  for (slot& s : table->slots) {
+    clear_counts(s);
+  }
+  for (bucket& b : table->buckets) {
+    clear_counts(b);
+  }
+  return image;
+}
+
+void merge_table(const void* table) {
+  const table_block& from = *static_cast<const table_block*>(table);
+  table_block& to = *shared_table();
+  to.dropped.fetch_add(from.dropped.load());
+  // Slots by message, then their buckets by key: positions may differ.
+  std::array<slot*, slot_count> slot_here{};
+  for (std::size_t i = 0; i < slot_count; ++i) {
+    const slot& s = from.slots[i];
+    if (s.state.load() != ready) {
+      continue;
+    }
+    slot* mine = find_slot(static_cast<kind>(s.what), s.message, s.maximize != 0);
+    slot_here[i] = mine;
+    if (mine == nullptr) {
+      continue;
+    }
+    mine->pass.fetch_add(s.pass.load());
+    mine->fail.fetch_add(s.fail.load());
+    if (mine->maximize != 0) {
+      improve(mine->watermark, s.watermark.load());
+    } else {
+      improve(mine->watermark, s.watermark.load(), std::greater<std::int64_t>{});
+    }
+    improve(mine->frontier, s.frontier.load());
+    improve(mine->conditions, s.conditions.load());
+  }
+  for (const bucket& b : from.buckets) {
+    if (b.state.load() != ready || b.hits.load() == 0 || b.slot_index >= slot_count ||
+        slot_here[b.slot_index] == nullptr) {
+      continue;
+    }
+    slot* owner = slot_here[b.slot_index];
+    auto [mine, first] = find_bucket(index_of(owner), b.key_hash);
+    if (mine == nullptr) {
+      continue;
+    }
+    if (first || mine->hits.load() == 0) {
+      owner->buckets.fetch_add(1);
+    }
+    mine->hits.fetch_add(b.hits.load());
+    improve(mine->best_quality, b.best_quality.load());
+  }
+}
+
 void rearm_discoveries() noexcept {
   table_block* table = shared_table();
   for (slot& s : table->slots) {
     s.discovered.store(0, std::memory_order_relaxed);
+    s.root_watermark.store(s.maximize != 0 ? INT64_MIN : INT64_MAX, std::memory_order_relaxed);
+    s.root_frontier.store(0, std::memory_order_relaxed);
   }
   for (bucket& b : table->buckets) {
     b.discovered.store(0, std::memory_order_relaxed);
+    b.root_quality.store(INT64_MIN, std::memory_order_relaxed);
   }
 }
 

@@ -74,7 +74,6 @@ int main(int argc, char** argv) {
   // getting more while its children keep finding new buckets.
   explore.adaptive.batch_size = 2;
   explore.adaptive.min_timelines = 2;
-  explore.adaptive.warm_min_timelines = 2;
   explore.adaptive.max_timelines = 64;
   explore.adaptive.per_mark_energy = 32;
   sim.name("dungeon").iterations(100).exploration(explore).workload(

@@ -201,7 +201,6 @@ int run(int argc, char** argv, const char* name) {
   moonpool::explore::exploration_config explore;
   // Every child of a progress mark is a fresh chance of a reset.
   explore.adaptive.min_timelines = 16;
-  explore.adaptive.warm_min_timelines = 8;
   explore.global_energy = 20000;
   sim.name(name)
       .iterations(100)

@@ -160,9 +160,35 @@ void reachable_hit(std::string_view message);
 // The run's table, sorted by message, and a reset for a new run.
 [[nodiscard]] std::vector<sim::assertion_row> table();
 void reset_table();
-// Re-arms every discovery (first passes, first bucket hits) for a new root
-// seed of an exploration; counts, watermarks and frontiers are kept.
+// Re-arms every discovery (first passes, first bucket hits, the root's
+// watermarks and frontiers) for a new root seed of an exploration; the
+// counts, watermarks and frontiers the report shows are kept.
 void rearm_discoveries() noexcept;
+
+// For root seeds explored in processes of their own, each with a table of
+// its own: the table as bytes (same binary, same layout) and the same with
+// every count cleared; a new shared table made from such an image (before
+// the fork), which the child switches to; and the parent adding that
+// table's counts to its own once the child has ended (even by a crash).
+[[nodiscard]] std::string table_image();
+[[nodiscard]] std::string zeroed_table_image();
+[[nodiscard]] void* new_table(std::string_view image);
+void switch_table(void* table) noexcept;
+void merge_table(const void* table);
+void free_table(void* table) noexcept;
+
+// For the explorer, which reaches a split point by running a timeline again
+// from its root seed: in the seeds that follow, assertion evaluations 1 to
+// `evaluation` record nothing (they were recorded when the prefix first
+// ran; violations still fail the seed), and `call` (when not null) runs at
+// evaluation `call_at`, before it records. 0 records everything.
+void replay_quietly_through(std::uint64_t evaluation, std::uint64_t call_at = 0,
+                            void (*call)() = nullptr) noexcept;
+// How many assertions the current seed has evaluated.
+[[nodiscard]] std::uint64_t evaluation_index() noexcept;
+// The rest of the current seed records nothing: the explorer abandons a
+// timeline at a split and runs its continuation again later.
+void stop_recording() noexcept;
 // Sometimes/reachable messages that have passed at least once, and how many
 // such messages exist (the until-stable coverage signal).
 [[nodiscard]] std::size_t sometimes_reached() noexcept;

@@ -1,7 +1,6 @@
 #include "moonpool/explore/explorer.hpp"
 
 #include <fcntl.h>
-#include <semaphore.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -58,11 +58,13 @@ struct shared_bug {
   std::array<recipe_step, max_steps> steps;
   char error[error_bytes];
   char trace_hash[hash_bytes];
+  std::int64_t found_after_ns;      // wall time since the exploration began
+  std::uint64_t found_at_timeline;  // timelines explored by then
 };
 
 // Everything the timelines of one exploration share. Lives in an anonymous
 // MAP_SHARED mapping made before the first fork; holds only lock-free
-// atomics (address-free) and a process-shared semaphore.
+// atomics (address-free).
 struct shared_block {
   std::array<std::atomic<std::uint64_t>, bitmap_words> explored;
   std::atomic<std::int64_t> global_energy;
@@ -74,43 +76,71 @@ struct shared_block {
   std::atomic<std::uint32_t> deepest;
   std::atomic<std::uint32_t> bugs_claimed;
   std::array<shared_bug, max_bugs> bug_list;
-  // Spare CPUs: a parent forks a child to run beside it only when it can
-  // take one; otherwise it lends the child its own CPU and waits.
-  sem_t spare_cpus;
 };
 
-// This process's place in the tree. Copied by fork, then adjusted.
+// This process's place in the tree. Copied by fork, then adjusted; kept by
+// the re-execution driver across the runs of one timeline.
 struct timeline_context {
-  bool child = false;
+  bool forked = false;  // this process is a forked child timeline
   std::uint32_t depth = 0;
   std::uint64_t root_seed = 0;
   std::uint64_t seed = 0;  // the root seed at the root, the child seed below
   std::vector<recipe_step> steps;
+  // The assertion evaluation at which this timeline left its parent (0 at
+  // the root): a re-executed child is the same run as its parent up to it.
+  std::uint64_t birth = 0;
   std::array<std::uint64_t, bitmap_words> bitmap{};
-  bool warm = false;  // a later root seed of the same exploration
   bool splitting = false;
   // This timeline, or a timeline forked from it, discovered something. A
   // child's descendants run (and merge their coverage) before the child
   // ends, so its own bitmap alone would hide what its subtree found.
   bool productive = false;
-  // The write end of the pipe this child reports its outcome on.
+  // The write end of the pipe a forked child reports its outcome on.
   int outcome_fd = -1;
+};
+
+// A discovery a re-executed timeline stopped at: where its children start.
+struct split_point {
+  std::string mark;
+  std::uint32_t mark_index = 0;
+  std::uint64_t count = 0;       // simulation-stream values since the last reseed
+  std::uint64_t evaluation = 0;  // assertion evaluations since the run began
+  std::chrono::nanoseconds prefix_wall{0};
 };
 
 exploration_config config;
 shared_block* shared = nullptr;
 timeline_context timeline;
 exploration_summary summary;
+exploration_summary last_root;  // the last root seed's share of summary
+// How the root seed being explored branches (automatic resolves at its
+// first split), and the split a re-executed run stopped at.
+branching root_branching = branching::reexecute;
+std::optional<split_point> requested;
+// Set while a timeline's run is replayed to a split it will now make by
+// forking (automatic branching switching to fork at the first split).
+std::optional<split_point> fork_at_resume;
+std::chrono::nanoseconds segment_started{0};
+std::vector<known_crash> crashes;  // runs that killed an earlier worker
+
+// Where a worker's parent can read which re-executed run is under way: a
+// worker that dies without a word (_exit in user code) is still placed.
+struct run_beacon {
+  std::atomic<std::uint32_t> active;
+  std::uint32_t step_count;
+  std::uint64_t quiet_through;
+  std::array<recipe_step, max_steps> steps;
+};
+run_beacon* beacon = nullptr;
+std::chrono::nanoseconds exploration_started{0};
+std::chrono::nanoseconds fork_cost{-1};
+progress_options progress;
+std::chrono::nanoseconds last_progress{0};
 
 void check(bool ok, const char* what) {
   if (!ok) {
     throw std::runtime_error(std::string("explorer: ") + what + ": " + std::strerror(errno));
   }
-}
-
-std::uint32_t cpu_count() {
-  const long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? static_cast<std::uint32_t>(n) : 1;
 }
 
 std::uint64_t fnv1a64(std::string_view text, std::uint64_t h = 0xCBF29CE484222325ULL) {
@@ -152,6 +182,33 @@ void copy_text(char* to, std::size_t capacity, std::string_view text) {
   to[n] = '\0';
 }
 
+double seconds_since(std::chrono::nanoseconds start) {
+  return std::chrono::duration<double>(sim::detail::wall_now() - start).count();
+}
+
+// On a terminal, one line rewritten at most twice a second.
+void show_progress(bool force = false) {
+  if (!progress.terminal || shared == nullptr) {
+    return;
+  }
+  const auto now = sim::detail::wall_now();
+  if (!force && now - last_progress < std::chrono::milliseconds(500)) {
+    return;
+  }
+  last_progress = now;
+  const double elapsed = std::max(1e-9, seconds_since(exploration_started));
+  const std::uint64_t timelines = summary.timelines + shared->timelines.load();
+  std::fprintf(stderr,
+               "\r\033[Kexplore: root %llu, %llu timelines (%.0f/s), depth %u, %llu fork points, "
+               "%llu bugs",
+               static_cast<unsigned long long>(timeline.root_seed),
+               static_cast<unsigned long long>(timelines), static_cast<double>(timelines) / elapsed,
+               shared->deepest.load(),
+               static_cast<unsigned long long>(summary.fork_points + shared->fork_points.load()),
+               static_cast<unsigned long long>(summary.bugs + shared->bugs.load()));
+  std::fflush(stderr);
+}
+
 // A failure already recorded with this error and trace: the same timeline
 // reached again (e.g. siblings forked after the last random draw).
 shared_bug* same_failure(std::string_view error, std::string_view trace_hash) {
@@ -183,11 +240,23 @@ void record_bug(const std::vector<recipe_step>& steps, std::string_view error,
   std::copy_n(steps.begin(), bug.step_count, bug.steps.begin());
   copy_text(bug.error, error_bytes, error);
   copy_text(bug.trace_hash, hash_bytes, trace_hash);
+  bug.found_after_ns = (sim::detail::wall_now() - exploration_started).count();
+  bug.found_at_timeline = shared->timelines.load();
   bug.ready.store(1, std::memory_order_release);
+  if (progress.stream_bugs) {
+    recipe where{timeline.root_seed, steps};
+    std::fprintf(
+        stderr, "%sexplore: bug after %.2f s and %llu timelines: %.*s\n  replay: %s\n",
+        progress.terminal ? "\r\033[K" : "",
+        std::chrono::duration<double>(std::chrono::nanoseconds(bug.found_after_ns)).count(),
+        static_cast<unsigned long long>(summary.timelines + bug.found_at_timeline),
+        static_cast<int>(std::min<std::size_t>(error.size(), 200)), error.data(),
+        (progress.program + " --replay " + format_recipe(where)).c_str());
+    std::fflush(stderr);
+  }
 }
 
-// Everything the ended child wrote on its outcome pipe (non-blocking: a
-// descendant that still holds the write end cannot stall the parent).
+// Everything the ended child wrote on its outcome pipe.
 std::string read_outcome(int fd) {
   std::string bytes;
   char buffer[1024];
@@ -205,11 +274,10 @@ std::string read_outcome(int fd) {
   return bytes;
 }
 
-// What a finished child's outcome says; true when it found something new.
-// Records the recipe of a child that crashed: one that failed cleanly
-// recorded its own, with its error.
-bool settle_child(int status, const recipe_step& step, int outcome_fd) {
-  const std::string outcome = read_outcome(outcome_fd);
+// What a finished forked child's outcome says; true when it found
+// something new. Records the recipe of a child that crashed: one that
+// failed cleanly recorded its own, with its error.
+bool settle_forked_child(int status, const recipe_step& step, const std::string& outcome) {
   const char how = outcome.empty() ? '\0' : outcome.front();
   if (how == outcome_clean) {
     return false;
@@ -235,50 +303,47 @@ bool settle_child(int status, const recipe_step& step, int outcome_fd) {
   return false;
 }
 
-bool reap(pid_t pid, const recipe_step& step, int outcome_fd) {
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      close(outcome_fd);
-      return false;
-    }
-  }
-  return settle_child(status, step, outcome_fd);
-}
+// Where the children of one split come from.
+class children {
+ public:
+  virtual ~children() = default;
+  // Runs child `index` to its end; true in a forked child, which must
+  // return at once and carry on as that child.
+  virtual bool spawn(std::uint64_t index) = 0;
+  // Whether a child found something new since the last call.
+  bool take_fresh() { return std::exchange(fresh_, false); }
+  [[nodiscard]] bool failed() const { return failed_; }
+  [[nodiscard]] bool spawned_any() const { return spawned_; }
 
-struct running_child {
-  pid_t pid;
-  recipe_step step;
-  int outcome_fd;
+ protected:
+  bool fresh_ = false;
+  bool failed_ = false;
+  bool spawned_ = false;
 };
 
-// One discovery's children.
-class split {
+// Children by fork(): each continues from this very point of this process.
+class forked_children final : public children {
  public:
-  split(std::string_view mark, sim::random_stream& stream)
+  forked_children(std::string_view mark, sim::random_stream& stream)
       : mark_(mark), stream_(stream), count_(stream.call_count()) {}
 
-  // Forks child `index`; true in the child (which must return at once).
-  bool spawn(std::uint64_t index) {
+  bool spawn(std::uint64_t index) override {
     const recipe_step step{count_, child_seed(mark_, count_, index)};
-    const bool beside = config.jobs != 1 && take_spare_cpu();
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
-      if (beside) {
-        sem_post(&shared->spare_cpus);
-      }
       failed_ = true;
       return false;
     }
     std::fflush(stdout);
     std::fflush(stderr);
+    // Counted before the child runs, as a re-executed child is: a bug it
+    // records says how many timelines came before it.
+    shared->timelines.fetch_add(1);
     const pid_t pid = fork();
     if (pid < 0) {
+      shared->timelines.fetch_sub(1);
       close(fds[0]);
       close(fds[1]);
-      if (beside) {
-        sem_post(&shared->spare_cpus);
-      }
       failed_ = true;
       return false;
     }
@@ -288,68 +353,26 @@ class split {
       return true;
     }
     close(fds[1]);
-    fcntl(fds[0], F_SETFL, O_NONBLOCK);
-    shared->timelines.fetch_add(1);
-    forked_ = true;
-    if (beside) {
-      running_.push_back({pid, step, fds[0]});
-    } else {
-      fresh_ = reap(pid, step, fds[0]) || fresh_;
+    spawned_ = true;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) {
+        close(fds[0]);
+        return false;
+      }
     }
+    fresh_ = settle_forked_child(status, step, read_outcome(fds[0])) || fresh_;
+    show_progress();
     return false;
   }
 
-  // Waits for the children running beside this process.
-  void drain() {
-    if (running_.empty()) {
-      return;
-    }
-    // Lend our CPU while we wait, and take one back before going on.
-    sem_post(&shared->spare_cpus);
-    for (const running_child& c : running_) {
-      fresh_ = reap(c.pid, c.step, c.outcome_fd) || fresh_;
-      sem_post(&shared->spare_cpus);
-    }
-    running_.clear();
-    while (sem_wait(&shared->spare_cpus) != 0 && errno == EINTR) {
-    }
-  }
-
-  // Fresh coverage since the last call.
-  bool take_fresh() { return std::exchange(fresh_, false); }
-  [[nodiscard]] bool fork_failed() const { return failed_; }
-  [[nodiscard]] bool forked() const { return forked_; }
-
  private:
-  bool take_spare_cpu() {
-    if (sem_trywait(&shared->spare_cpus) == 0) {
-      return true;
-    }
-    // A finished child frees its CPU; collect finished ones and retry.
-    for (auto it = running_.begin(); it != running_.end();) {
-      int status = 0;
-      if (waitpid(it->pid, &status, WNOHANG) == it->pid) {
-        fresh_ = settle_child(status, it->step, it->outcome_fd) || fresh_;
-        sem_post(&shared->spare_cpus);
-        it = running_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    return sem_trywait(&shared->spare_cpus) == 0;
-  }
-
   void become_child(const recipe_step& step, int outcome_fd) {
-    // The parent's children and its own outcome pipe, not ours.
-    for (const running_child& c : running_) {
-      close(c.outcome_fd);
-    }
-    running_.clear();
     if (timeline.outcome_fd >= 0) {
-      close(timeline.outcome_fd);
+      close(timeline.outcome_fd);  // the parent's, not ours
     }
     timeline.outcome_fd = outcome_fd;
-    timeline.child = true;
+    timeline.forked = true;
     timeline.depth += 1;
     timeline.seed = step.seed;
     timeline.steps.push_back(step);
@@ -368,10 +391,52 @@ class split {
   std::string_view mark_;
   sim::random_stream& stream_;
   std::uint64_t count_;
-  std::vector<running_child> running_;
-  bool fresh_ = false;
-  bool forked_ = false;
-  bool failed_ = false;
+};
+
+timeline_end run_timeline(const timeline_runner& run);
+
+// Children by re-execution: each runs again from the root seed, following
+// the parent's recipe plus its own step, replaying quietly up to the split.
+class reexecuted_children final : public children {
+ public:
+  reexecuted_children(const split_point& at, const timeline_runner& run)
+      : at_(at), run_(run), parent_(timeline) {}
+
+  bool spawn(std::uint64_t index) override {
+    timeline = parent_;
+    const recipe_step step{at_.count, child_seed(at_.mark, at_.count, index)};
+    timeline.depth += 1;
+    timeline.seed = step.seed;
+    timeline.steps.push_back(step);
+    timeline.birth = at_.evaluation;
+    timeline.bitmap.fill(0);
+    timeline.splitting = false;
+    timeline.productive = false;
+    std::uint32_t deepest = shared->deepest.load();
+    while (deepest < timeline.depth &&
+           !shared->deepest.compare_exchange_weak(deepest, timeline.depth)) {
+    }
+    shared->timelines.fetch_add(1);
+    spawned_ = true;
+    const timeline_end end = run_timeline(run_);
+    // As a forked child's finish_child, without the exit.
+    const bool fresh_bits = merge_bitmap() || timeline.productive;
+    const bool fresh_edges = detail::edges::fold_into_history();
+    if (!end.ok) {
+      shared->bugs.fetch_add(1);
+      record_bug(timeline.steps, end.error, end.trace_hash);
+    } else {
+      fresh_ = fresh_ || fresh_bits || fresh_edges;
+    }
+    timeline = parent_;
+    show_progress();
+    return false;
+  }
+
+ private:
+  split_point at_;
+  const timeline_runner& run_;
+  timeline_context parent_;
 };
 
 // One unit of global energy, or false when it is spent.
@@ -401,47 +466,187 @@ bool take_adaptive_energy(std::uint32_t mark_index) {
   return false;
 }
 
-// Returns true in a child.
-bool split_fixed(split& s) {
-  for (std::uint32_t i = 0; i < *config.timelines_per_split && !s.fork_failed(); ++i) {
+// Returns true in a forked child.
+bool split_fixed(children& c) {
+  for (std::uint32_t i = 0; i < *config.timelines_per_split && !c.failed(); ++i) {
     if (!take_global_energy()) {
       break;
     }
-    if (s.spawn(i)) {
+    if (c.spawn(i)) {
       return true;
     }
   }
-  s.drain();
   return false;
 }
 
-bool split_adaptive(split& s, std::uint32_t mark_index) {
+// Batches of children: the mark goes on until barren_after() children have
+// been tried (by then a step as likely as rare_step would have shown, with
+// the configured confidence) and then while whole batches keep finding
+// something new.
+bool split_adaptive(children& c, std::uint32_t mark_index) {
   const adaptive_config& a = config.adaptive;
   shared->mark_energy[mark_index].store(a.per_mark_energy);
-  const std::uint32_t min_children = timeline.warm ? a.warm_min_timelines : a.min_timelines;
+  const std::uint32_t barren_after = a.barren_after();
   std::uint32_t spawned = 0;
   while (true) {
     bool out_of_energy = false;
+    bool fresh = false;
     for (std::uint32_t b = 0; b < a.batch_size && spawned < a.max_timelines; ++b) {
-      if (s.fork_failed() || !take_adaptive_energy(mark_index)) {
+      if (c.failed() || !take_adaptive_energy(mark_index)) {
         out_of_energy = true;
         break;
       }
-      if (s.spawn(spawned++)) {
+      if (c.spawn(spawned++)) {
         return true;
       }
+      fresh = c.take_fresh() || fresh;
     }
-    s.drain();
-    const bool fresh = s.take_fresh();
     if (spawned >= a.max_timelines || out_of_energy) {
       return false;
     }
-    if (!fresh && spawned >= min_children) {
-      // Barren: this mark's children find nothing new. Its unspent energy
-      // goes to the pool for marks that do.
+    if (!fresh && spawned >= barren_after) {
+      // Barren: this mark's children find nothing (more). Its unspent
+      // energy goes to the pool for marks that do.
       shared->pool_energy.fetch_add(shared->mark_energy[mark_index].exchange(0));
       return false;
     }
+  }
+}
+
+bool split(children& c, std::uint32_t mark_index) {
+  const bool in_child = config.timelines_per_split ? split_fixed(c) : split_adaptive(c, mark_index);
+  if (!in_child && c.spawned_any()) {
+    shared->fork_points.fetch_add(1);
+  }
+  return in_child;
+}
+
+// Forks this process's children at a discovery, in the middle of its run.
+void fork_here(std::string_view mark, std::uint32_t mark_index, sim::detail::world_state& world) {
+  timeline.splitting = true;
+  // Neither the seed's wall-clock limit nor the handler watchdog counts the
+  // time spent waiting for children (each has its own).
+  const auto split_started = sim::detail::wall_now();
+  sim::detail::watchdog_pause();
+  forked_children c(mark, world.streams().simulation);
+  const bool in_child = split(c, mark_index);
+  world.extend_wall_deadline(sim::detail::wall_now() - split_started);
+  sim::detail::watchdog_resume(world);
+  if (!in_child) {
+    timeline.splitting = false;  // become_child cleared it in a child
+  }
+}
+
+// A forked timeline costs about this many bare forks (measured on a 2-vCPU
+// VM: a bare fork of a simulation process 1 to 3 ms, a forked maze child
+// about 10 ms).
+constexpr int fork_cost_factor = 4;
+
+// The cost of one fork() and wait of a child that exits at once: the part
+// of a forked timeline's cost that does not depend on what it runs.
+std::chrono::nanoseconds measure_fork_cost() {
+  std::chrono::nanoseconds best = std::chrono::nanoseconds::max();
+  for (int i = 0; i < 3; ++i) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const auto started = sim::detail::wall_now();
+    const pid_t pid = fork();
+    if (pid < 0) {
+      return std::chrono::nanoseconds::max();
+    }
+    if (pid == 0) {
+      _exit(0);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    best = std::min(best, sim::detail::wall_now() - started);
+  }
+  return best;
+}
+
+// Called by the assertion table at a re-executed run's resume evaluation.
+void at_resume() {
+  if (fork_at_resume) {
+    // Automatic branching chose fork: make the first split now, by fork,
+    // at the very point where the first run stopped.
+    const split_point at = *std::exchange(fork_at_resume, std::nullopt);
+    if (sim::detail::world_state* world = sim::detail::world_state::current()) {
+      fork_here(at.mark, at.mark_index, *world);
+    }
+    return;
+  }
+  // A re-executed child starts here: its edges are the ones run from now.
+  detail::edges::zero_counters();
+}
+
+// Runs the current timeline from its root seed to its end, splitting at
+// each discovery: by re-execution, the run stops at the discovery, the
+// children run, and the run is made again (quietly up to the discovery) to
+// go on; by fork, the run forks in place and goes on.
+timeline_end run_timeline(const timeline_runner& run) {
+  std::uint64_t quiet_through = timeline.birth;
+  for (;;) {
+    requested.reset();
+    detail::edges::zero_counters();
+    // The hook zeroes a re-executed child's edges where it was born, or
+    // makes the split a switch to fork deferred to this run.
+    const std::uint64_t hook_at = fork_at_resume ? quiet_through : timeline.birth;
+    assertions::replay_quietly_through(quiet_through, hook_at, hook_at > 0 ? &at_resume : nullptr);
+    segment_started = sim::detail::wall_now();
+    timeline_end end;
+    const auto crashed = std::find_if(crashes.begin(), crashes.end(), [&](const known_crash& c) {
+      return c.quiet_through == quiet_through && c.steps == timeline.steps;
+    });
+    if (crashed != crashes.end()) {
+      // This run killed the process when an earlier worker made it: it
+      // ends the timeline as that crash, as a forked child's death would.
+      end = timeline_end{false, crashed->error, ""};
+    } else {
+      const bool placed = beacon != nullptr && timeline.depth > 0 && !timeline.forked;
+      if (placed) {
+        beacon->quiet_through = quiet_through;
+        beacon->step_count = static_cast<std::uint32_t>(std::min(timeline.steps.size(), max_steps));
+        std::copy_n(timeline.steps.begin(), beacon->step_count, beacon->steps.begin());
+        beacon->active.store(1, std::memory_order_release);
+      }
+      try {
+        end = run(recipe{timeline.root_seed, timeline.steps}, timeline.depth == 0);
+      } catch (const std::exception& e) {
+        end = timeline_end{false, std::string("the timeline's run threw: ") + e.what(), ""};
+      }
+      if (placed) {
+        beacon->active.store(0, std::memory_order_release);
+      }
+    }
+    assertions::replay_quietly_through(0);
+    if (timeline.forked) {
+      finish_child(end.ok, end.error, end.trace_hash);
+    }
+    if (!requested) {
+      return end;
+    }
+    const split_point at = *std::exchange(requested, std::nullopt);
+    timeline.splitting = false;
+    if (root_branching == branching::automatic) {
+      // The first split of this root seed: a re-executed child costs about
+      // the prefix run again; a forked one a fork, the copy-on-write
+      // faults of every page it writes and its exit, which a bare fork
+      // underestimates several times over (fork_cost_factor).
+      if (fork_cost.count() < 0) {
+        fork_cost = measure_fork_cost();
+      }
+      root_branching =
+          at.prefix_wall > fork_cost * fork_cost_factor ? branching::fork : branching::reexecute;
+      if (root_branching == branching::fork) {
+        fork_at_resume = at;
+        quiet_through = at.evaluation;
+        continue;
+      }
+    }
+    reexecuted_children c(at, run);
+    split(c, at.mark_index);
+    quiet_through = at.evaluation;
   }
 }
 
@@ -455,28 +660,24 @@ void detail::discovery(std::string_view mark, std::uint32_t mark_index,
   timeline.bitmap[(coverage_bit / 64) % bitmap_words] |= std::uint64_t{1} << (coverage_bit % 64);
   timeline.productive = true;
   sim::detail::world_state* world = sim::detail::world_state::current();
-  // Forking needs a running world to reseed; a discovery made while this
-  // process is already splitting (it cannot be) or too deep is only noted.
+  // Splitting needs a running world; a discovery made while this timeline
+  // is already splitting (or stopping to split) or too deep is only noted.
   if (world == nullptr || timeline.splitting || timeline.depth >= config.max_depth) {
     return;
   }
+  mark_index %= mark_count;
+  if (root_branching == branching::fork) {
+    fork_here(mark, mark_index, *world);
+    return;
+  }
+  // Re-execution (or automatic, still deciding): stop this run here; the
+  // driver runs the children, then this run again to carry on.
   timeline.splitting = true;
-  // Neither the seed's wall-clock limit nor the handler watchdog counts the
-  // time spent waiting for children (each has its own).
-  const auto split_started = sim::detail::wall_now();
-  sim::detail::watchdog_pause();
-  split s(mark, world->streams().simulation);
-  const bool in_child =
-      config.timelines_per_split ? split_fixed(s) : split_adaptive(s, mark_index % mark_count);
-  world->extend_wall_deadline(sim::detail::wall_now() - split_started);
-  sim::detail::watchdog_resume(*world);
-  if (in_child) {
-    return;  // become_child cleared `splitting`
-  }
-  if (s.forked()) {
-    shared->fork_points.fetch_add(1);
-  }
-  timeline.splitting = false;
+  requested =
+      split_point{std::string(mark), mark_index, world->streams().simulation.call_count(),
+                  assertions::evaluation_index(), sim::detail::wall_now() - segment_started};
+  assertions::stop_recording();
+  world->abandon();
 }
 
 void detail::mark_coverage(std::uint32_t coverage_bit) noexcept {
@@ -489,18 +690,38 @@ void start(const exploration_config& c) {
     throw std::logic_error("explore::start: an exploration is already running");
   }
   config = c;
-  if (config.jobs == 0) {
-    config.jobs = cpu_count();
-  }
   void* memory = mmap(nullptr, sizeof(shared_block), PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   check(memory != MAP_FAILED, "cannot map shared memory");
   shared = new (memory) shared_block{};
-  check(sem_init(&shared->spare_cpus, 1, config.jobs - 1) == 0, "cannot make a shared semaphore");
   timeline = timeline_context{};
   summary = exploration_summary{};
-  detail::edges::reset_history();
+  summary.config = config;
+  summary.branching = std::string(to_string(config.branch));
+  if (config.branch == branching::automatic && fork_cost.count() < 0) {
+    fork_cost = measure_fork_cost();  // once, before the workers inherit it
+  }
+  exploration_started = sim::detail::wall_now();
+  last_progress = exploration_started;
   detail::exploring = true;
+}
+
+void become_worker() {
+  if (shared == nullptr) {
+    throw std::logic_error("explore::become_worker needs a running exploration (explore::start)");
+  }
+  // The parent's block stays the parent's: other workers may be using it.
+  void* memory = mmap(nullptr, sizeof(shared_block), PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  check(memory != MAP_FAILED, "cannot map shared memory");
+  shared = new (memory) shared_block{};
+  summary = exploration_summary{};
+  summary.config = config;
+  last_root = {};
+}
+
+void set_progress(progress_options options) {
+  progress = std::move(options);
 }
 
 bool running() noexcept {
@@ -508,44 +729,62 @@ bool running() noexcept {
 }
 
 bool in_child() noexcept {
-  return timeline.child;
+  if (timeline.depth == 0) {
+    return false;
+  }
+  // A re-executed child is its parent up to its birth.
+  return timeline.forked || assertions::evaluation_index() >= timeline.birth;
 }
 
+namespace {
+
 void begin_root(std::uint64_t seed) {
-  const bool warm = timeline.warm;
   timeline = timeline_context{};
   timeline.root_seed = seed;
   timeline.seed = seed;
-  timeline.warm = warm;
-  // Each root seed discovers afresh and has its own energy; the explored
-  // map (and edge history) is kept, so later seeds only count what is new.
+  requested.reset();
+  fork_at_resume.reset();
+  root_branching = config.branch;
+  // Each root seed is explored on its own: afresh discoveries, energy,
+  // explored map and edge history, so that its tree depends on nothing but
+  // the root seed and the configuration (and root seeds can be explored
+  // side by side in any order).
   assertions::rearm_discoveries();
   shared->global_energy.store(static_cast<std::int64_t>(config.global_energy));
   for (auto& e : shared->mark_energy) {
     e.store(0);
   }
+  for (auto& word : shared->explored) {
+    word.store(0);
+  }
   shared->pool_energy.store(0);
   shared->timelines.store(0);
   shared->fork_points.store(0);
   shared->bugs.store(0);
+  shared->deepest.store(0);
   shared->bugs_claimed.store(0);
   for (shared_bug& bug : shared->bug_list) {
     bug.ready.store(0);
   }
+  detail::edges::reset_history();
   detail::edges::zero_counters();
 }
 
-void end_root() {
+// This root seed's part of the summary.
+exploration_summary end_root() {
   merge_bitmap();
   detail::edges::fold_into_history();
-  summary.timelines += shared->timelines.load();
-  summary.fork_points += shared->fork_points.load();
-  summary.bugs += shared->bugs.load();
-  summary.energy_left =
+  exploration_summary root;
+  root.roots = 1;
+  root.timelines = shared->timelines.load();
+  root.fork_points = shared->fork_points.load();
+  root.bugs = shared->bugs.load();
+  root.energy_left =
       static_cast<std::uint64_t>(std::max<std::int64_t>(0, shared->global_energy.load()));
-  summary.max_depth_reached = std::max(summary.max_depth_reached, shared->deepest.load());
+  root.max_depth_reached = shared->deepest.load();
+  root.branching = std::string(to_string(root_branching));
   const std::uint32_t claimed = std::min<std::uint32_t>(shared->bugs_claimed.load(), max_bugs);
-  for (std::uint32_t i = 0; i < claimed && summary.recipes.size() < max_bugs; ++i) {
+  for (std::uint32_t i = 0; i < claimed; ++i) {
     const shared_bug& bug = shared->bug_list[i];
     if (bug.ready.load(std::memory_order_acquire) == 0) {
       continue;
@@ -556,9 +795,54 @@ void end_root() {
     found.error = bug.error;
     found.trace_hash = bug.trace_hash;
     found.same_failures = bug.same.load();
-    summary.recipes.push_back(std::move(found));
+    found.found_after_seconds =
+        std::chrono::duration<double>(std::chrono::nanoseconds(bug.found_after_ns)).count();
+    found.found_at_timeline = bug.found_at_timeline;
+    root.recipes.push_back(std::move(found));
   }
-  timeline.warm = true;
+  return root;
+}
+
+}  // namespace
+
+timeline_end explore_root(std::uint64_t seed, const timeline_runner& run) {
+  if (shared == nullptr) {
+    throw std::logic_error("explore::explore_root needs a running exploration (explore::start)");
+  }
+  begin_root(seed);
+  const timeline_end end = run_timeline(run);
+  add_root_summary(end_root());
+  timeline = timeline_context{};
+  return end;
+}
+
+exploration_summary take_root_summary() {
+  return std::exchange(last_root, exploration_summary{});
+}
+
+void add_root_summary(const exploration_summary& root) {
+  // The last root's share, kept apart too for take_root_summary.
+  last_root = root;
+  summary.roots += root.roots;
+  summary.timelines += root.timelines;
+  summary.fork_points += root.fork_points;
+  summary.bugs += root.bugs;
+  summary.energy_left = root.energy_left;
+  summary.max_depth_reached = std::max(summary.max_depth_reached, root.max_depth_reached);
+  if (summary.branching != root.branching) {
+    summary.branching = summary.roots == root.roots ? root.branching : "mixed";
+  }
+  const std::uint64_t timelines_before = summary.timelines - root.timelines;
+  for (found_bug bug : root.recipes) {
+    bug.found_at_timeline += timelines_before;
+    if (!summary.first_bug_seconds) {
+      summary.first_bug_seconds = bug.found_after_seconds;
+      summary.first_bug_timeline = bug.found_at_timeline;
+    }
+    if (summary.recipes.size() < max_bugs) {
+      summary.recipes.push_back(std::move(bug));
+    }
+  }
 }
 
 void finish_child(bool ok, std::string_view error, std::string_view trace_hash) {
@@ -576,8 +860,43 @@ void finish_child(bool ok, std::string_view error, std::string_view trace_hash) 
   _exit(0);
 }
 
+bool forked_child() noexcept {
+  return timeline.forked;
+}
+
+std::optional<recipe> reexecuted_timeline() {
+  if (shared == nullptr || timeline.forked || timeline.depth == 0) {
+    return std::nullopt;
+  }
+  return recipe{timeline.root_seed, timeline.steps};
+}
+
+void set_known_crashes(std::vector<known_crash> known) {
+  crashes = std::move(known);
+}
+
+std::size_t run_beacon_size() noexcept {
+  return sizeof(run_beacon);
+}
+
+void set_run_beacon(void* memory) noexcept {
+  beacon = memory != nullptr ? new (memory) run_beacon{} : nullptr;
+}
+
+std::optional<known_crash> read_run_beacon(const void* memory) {
+  const auto* b = static_cast<const run_beacon*>(memory);
+  if (b->active.load(std::memory_order_acquire) == 0) {
+    return std::nullopt;
+  }
+  known_crash crash;
+  crash.quiet_through = b->quiet_through;
+  crash.steps.assign(b->steps.begin(),
+                     b->steps.begin() + std::min<std::size_t>(b->step_count, max_steps));
+  return crash;
+}
+
 void child_aborted(std::string_view cause) noexcept {
-  if (!timeline.child || timeline.outcome_fd < 0) {
+  if (!timeline.forked || timeline.outcome_fd < 0) {
     return;
   }
   // One write of at most a page: a pipe takes it whole.
@@ -592,14 +911,119 @@ exploration_summary stop() {
   if (shared == nullptr) {
     return {};
   }
+  show_progress(true);
+  if (progress.terminal) {
+    std::fputs("\n", stderr);
+  }
   detail::exploring = false;
-  sem_destroy(&shared->spare_cpus);
   shared->~shared_block();
   munmap(shared, sizeof(shared_block));
   shared = nullptr;
+  summary.seconds = seconds_since(exploration_started);
+  last_root = {};
   // Known only now: gcc's trace-pc coverage shows itself when it first runs.
   summary.coverage_signal = std::string(coverage_signal());
   return std::move(summary);
+}
+
+namespace {
+
+void put_u64(std::string& out, std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) {
+    out += static_cast<char>((value >> (8 * i)) & 0xFF);
+  }
+}
+
+void put_text(std::string& out, std::string_view text) {
+  put_u64(out, text.size());
+  out.append(text);
+}
+
+class byte_reader {
+ public:
+  explicit byte_reader(std::string_view bytes) : bytes_(bytes) {}
+  std::uint64_t u64() {
+    need(8);
+    std::uint64_t value = 0;
+    for (int i = 0; i < 8; ++i) {
+      value |= std::uint64_t{static_cast<unsigned char>(bytes_[at_ + i])} << (8 * i);
+    }
+    at_ += 8;
+    return value;
+  }
+  std::string text() {
+    const std::uint64_t size = u64();
+    need(size);
+    std::string out(bytes_.substr(at_, size));
+    at_ += size;
+    return out;
+  }
+
+ private:
+  void need(std::uint64_t n) const {
+    if (bytes_.size() - at_ < n) {
+      throw std::runtime_error("explorer: a truncated root-seed summary");
+    }
+  }
+  std::string_view bytes_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace
+
+std::string encode_summary(const exploration_summary& root) {
+  std::string out;
+  put_u64(out, root.roots);
+  put_u64(out, root.timelines);
+  put_u64(out, root.fork_points);
+  put_u64(out, root.bugs);
+  put_u64(out, root.energy_left);
+  put_u64(out, root.max_depth_reached);
+  put_text(out, root.branching);
+  put_u64(out, root.recipes.size());
+  for (const found_bug& bug : root.recipes) {
+    put_u64(out, bug.where.root_seed);
+    put_u64(out, bug.where.steps.size());
+    for (const recipe_step& step : bug.where.steps) {
+      put_u64(out, step.count);
+      put_u64(out, step.seed);
+    }
+    put_text(out, bug.error);
+    put_text(out, bug.trace_hash);
+    put_u64(out, bug.same_failures);
+    put_u64(out, static_cast<std::uint64_t>(bug.found_after_seconds * 1e9));
+    put_u64(out, bug.found_at_timeline);
+  }
+  return out;
+}
+
+exploration_summary decode_summary(std::string_view bytes) {
+  byte_reader in(bytes);
+  exploration_summary root;
+  root.roots = in.u64();
+  root.timelines = in.u64();
+  root.fork_points = in.u64();
+  root.bugs = in.u64();
+  root.energy_left = in.u64();
+  root.max_depth_reached = static_cast<std::uint32_t>(in.u64());
+  root.branching = in.text();
+  const std::uint64_t count = std::min<std::uint64_t>(in.u64(), max_bugs);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    found_bug bug;
+    bug.where.root_seed = in.u64();
+    const std::uint64_t steps = std::min<std::uint64_t>(in.u64(), max_steps);
+    for (std::uint64_t j = 0; j < steps; ++j) {
+      const std::uint64_t step_count = in.u64();
+      bug.where.steps.push_back(recipe_step{step_count, in.u64()});
+    }
+    bug.error = in.text();
+    bug.trace_hash = in.text();
+    bug.same_failures = in.u64();
+    bug.found_after_seconds = static_cast<double>(in.u64()) / 1e9;
+    bug.found_at_timeline = in.u64();
+    root.recipes.push_back(std::move(bug));
+  }
+  return root;
 }
 
 std::string_view coverage_signal() noexcept {

@@ -411,6 +411,7 @@ std::size_t world_state::drain() {
 
 bool world_state::step_event() {
   scope current(this);
+  throw_if_escaped();
   // An Asio timer due strictly before the next world event: move time to
   // it; the next drain polls the contexts, whose reactors then fire it.
   const auto asio_timer = next_asio_timer();
@@ -530,6 +531,9 @@ bool world_state::report_escape(escape_kind kind, const std::string& what,
 void world_state::throw_if_escaped() {
   if (escape_failure_) {
     throw escape_error(seed_, *std::exchange(escape_failure_, std::nullopt));
+  }
+  if (abandoned_) {
+    throw run_abandoned(seed_, "the explorer abandoned this run at a split point");
   }
 }
 

@@ -109,8 +109,19 @@ SimulationBuilder chain_sim() {
 
 // Fixed splitting; depth 1 by default so that a child's own discoveries
 // ("after the fork" is new to the first child) do not fork again.
+// The branching every test here uses: MOONPOOL_TEST_BRANCHING=fork or
+// reexecute (CTest runs this file once with each), else automatic.
+moonpool::explore::branching test_branching() {
+  const char* chosen = std::getenv("MOONPOOL_TEST_BRANCHING");
+  const std::string name = chosen != nullptr ? chosen : "";
+  return name == "fork"        ? moonpool::explore::branching::fork
+         : name == "reexecute" ? moonpool::explore::branching::reexecute
+                               : moonpool::explore::branching::automatic;
+}
+
 exploration_config fixed(std::uint32_t per_split, std::uint32_t jobs = 1) {
   exploration_config c;
+  c.branch = test_branching();
   c.timelines_per_split = per_split;
   c.jobs = jobs;
   c.max_depth = 1;
@@ -124,6 +135,7 @@ SimulationReport explore(const SimulationBuilder& sim, exploration_config config
   options.seeds = std::move(seeds);
   options.seed_timeout = seed_timeout;
   options.explore = true;
+  config.branch = test_branching();
   options.exploration = config;
   return sim.run(options);
 }
@@ -303,6 +315,76 @@ TEST(Explorer, SequentialModeGrowsTheSameTreeFromTheSameRootSeed) {
   const std::string first = shape();
   EXPECT_EQ(first, shape());
   EXPECT_NE(first.find("step:"), std::string::npos) << first;
+}
+
+namespace {
+
+// Everything an exploration decided: its counts, every recipe with its
+// error and trace, and the assertion table.
+std::string exploration_shape(const SimulationReport& r) {
+  std::string text =
+      std::to_string(r.exploration->roots) + "/" + std::to_string(r.exploration->timelines) + "/" +
+      std::to_string(r.exploration->fork_points) + "/" + std::to_string(r.exploration->bugs) + "/" +
+      std::to_string(r.exploration->max_depth_reached);
+  for (const auto& bug : r.exploration->recipes) {
+    text += "|" + moonpool::explore::format_recipe(bug.where) + " " + bug.error + " " +
+            bug.trace_hash + " " + std::to_string(bug.found_at_timeline);
+  }
+  for (const auto& row : r.assertions) {
+    text += "|" + row.name + ":" + std::to_string(row.pass) + ":" + std::to_string(row.fail) + ":" +
+            std::to_string(row.buckets) + ":" + std::to_string(row.watermark.value_or(-1));
+  }
+  for (const auto& seed : r.seeds) {
+    text += "|" + std::to_string(seed.seed) + ":" + seed.trace_hash;
+  }
+  return text;
+}
+
+// A chain whose children sometimes fail: recipes to compare too.
+struct failing_chain : chain {
+  asio::awaitable<void> run(Context& ctx) override {
+    co_await chain::run(ctx);
+    const std::uint64_t draw = ctx.random().below(50);
+    MP_ALWAYS(draw != 7, "no unlucky seven");
+  }
+};
+
+SimulationReport explore_with(moonpool::explore::branching branch, std::uint32_t jobs,
+                              std::vector<std::uint64_t> seeds) {
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<failing_chain>(); });
+  run_options options;
+  options.seeds = std::move(seeds);
+  options.explore = true;
+  exploration_config config;
+  config.global_energy = 400;
+  config.branch = branch;
+  config.jobs = jobs;
+  options.exploration = config;
+  return sim.run(options);
+}
+
+}  // namespace
+
+// Re-execution is a way to reach a split point, not a different search: the
+// same tree, bugs, recipes and counts as forking.
+TEST(Explorer, ForkAndReexecutionGrowTheSameTree) {
+  using moonpool::explore::branching;
+  const SimulationReport forked = explore_with(branching::fork, 1, {3, 4});
+  const SimulationReport reexecuted = explore_with(branching::reexecute, 1, {3, 4});
+  EXPECT_EQ(forked.exploration->branching, "fork");
+  EXPECT_EQ(reexecuted.exploration->branching, "reexecute");
+  EXPECT_GT(forked.exploration->bugs, 0u) << "the comparison covers recipes";
+  EXPECT_EQ(exploration_shape(forked), exploration_shape(reexecuted));
+}
+
+// Root seeds explored side by side give what one at a time gives.
+TEST(Explorer, JobsDoNotChangeTheResults) {
+  using moonpool::explore::branching;
+  const SimulationReport one = explore_with(test_branching(), 1, {3, 4, 5, 6});
+  const SimulationReport three = explore_with(test_branching(), 3, {3, 4, 5, 6});
+  EXPECT_EQ(one.exploration->roots, 4u);
+  EXPECT_EQ(exploration_shape(one), exploration_shape(three));
 }
 
 TEST(Explorer, ConfigIsValidated) {

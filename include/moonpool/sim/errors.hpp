@@ -43,4 +43,12 @@ class escape_error : public simulation_error {
   using simulation_error::simulation_error;
 };
 
+// The explorer abandoned the run at a split point (world_state::abandon);
+// the timeline continues in a later re-execution. Never a user-visible
+// failure.
+class run_abandoned : public simulation_error {
+ public:
+  using simulation_error::simulation_error;
+};
+
 }  // namespace moonpool::sim

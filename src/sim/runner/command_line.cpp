@@ -46,6 +46,34 @@ std::chrono::nanoseconds parse_seconds(const std::string& text, const std::strin
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(value));
 }
 
+// A probability strictly between 0 and 1, as a decimal (0.04) or a
+// fraction (1/25).
+double parse_probability(const std::string& text, const std::string& flag) {
+  const auto number = [&](std::string_view part, double& out) {
+    const auto [end, ec] =
+        std::from_chars(part.data(), part.data() + part.size(), out, std::chars_format::general);
+    return ec == std::errc() && end == part.data() + part.size() && std::isfinite(out);
+  };
+  double value = 0.0;
+  const std::size_t slash = text.find('/');
+  bool ok = false;
+  if (slash == std::string::npos) {
+    ok = number(text, value);
+  } else {
+    double top = 0.0;
+    double bottom = 0.0;
+    ok = number(std::string_view(text).substr(0, slash), top) &&
+         number(std::string_view(text).substr(slash + 1), bottom) && bottom > 0.0;
+    value = ok ? top / bottom : 0.0;
+  }
+  if (!ok || !(value > 0.0 && value < 1.0)) {
+    throw usage_error(flag +
+                      " expects a probability strictly between 0 and 1 (0.04 or 1/25), got '" +
+                      text + "'");
+  }
+  return value;
+}
+
 std::pair<std::uint64_t, std::uint64_t> parse_until_stable(const std::string& text) {
   const std::string flag = "--until-stable P[,MAX]";
   const auto comma = text.find(',');
@@ -92,6 +120,13 @@ command_line parse_command_line(int argc, const char* const* argv,
   std::string fixed_text;
   std::string depth_text;
   std::string seed_timeout_text;
+  std::string branching_text;
+  std::string batch_text;
+  std::string rare_step_text;
+  std::string confidence_text;
+  std::string min_split_text;
+  std::string max_split_text;
+  std::string mark_energy_text;
   bool explore = false;
   bool isolate = false;
   command_line result;
@@ -123,15 +158,42 @@ command_line parse_command_line(int argc, const char* const* argv,
                "run each seed in its own process: a crash, exit() or hang in simulated code "
                "fails that seed and the run goes on");
   const explore::exploration_config& defaults = simulation.exploration_settings();
+  const explore::adaptive_config& adaptive = defaults.adaptive;
   app.add_flag("--explore", explore,
-               "fork a timeline at every new discovery (adaptive splitting unless "
+               "branch a timeline at every new discovery (adaptive splitting unless "
                "--explore-fixed)");
   app.add_option("--energy", energy_text,
-                 "N: with --explore, forked timelines allowed per root seed (default " +
+                 "N: with --explore, child timelines allowed per root seed (default " +
                      std::to_string(defaults.global_energy) + ")");
   app.add_option("--jobs", jobs_text,
-                 "N: with --explore, timelines running at once (default: one per core; 1 is "
-                 "sequential and grows the same tree every time)");
+                 "N: with --explore, root seeds explored at once, each in its own process "
+                 "(default: one per core); the results do not depend on it");
+  app.add_option("--branching", branching_text,
+                 "auto|fork|reexecute: with --explore, how children reach their split point "
+                 "(default " +
+                     std::string(explore::to_string(defaults.branch)) + ")");
+  app.add_option("--explore-batch", batch_text,
+                 "N: with --explore, children forked per batch at a discovery (default " +
+                     std::to_string(adaptive.batch_size) + ")");
+  app.add_option("--explore-rare-step", rare_step_text,
+                 "P: with --explore, the rarest step worth insisting on behind a discovery, e.g. "
+                 "0.04 or 1/25 (default " +
+                     std::to_string(adaptive.rare_step) + ")");
+  app.add_option("--explore-confidence", confidence_text,
+                 "C: with --explore, how sure a mark must be that no such step lies behind it "
+                 "before it gives up (default " +
+                     std::to_string(adaptive.confidence) + ")");
+  app.add_option("--explore-min-split", min_split_text,
+                 "N: with --explore, give up on a mark after exactly N fruitless children "
+                 "instead (default: from the rare step and confidence, now " +
+                     std::to_string(adaptive.barren_after()) + ")");
+  app.add_option("--explore-max-split", max_split_text,
+                 "N: with --explore, children from one discovery at most (default " +
+                     std::to_string(adaptive.max_timelines) + ")");
+  app.add_option("--explore-mark-energy", mark_energy_text,
+                 "N: with --explore, children each discovery may spend before drawing on what "
+                 "barren marks left (default " +
+                     std::to_string(adaptive.per_mark_energy) + ")");
   app.add_option("--explore-fixed", fixed_text,
                  "K: with --explore, fork exactly K timelines at every discovery instead of "
                  "adaptive batches");
@@ -169,11 +231,28 @@ command_line parse_command_line(int argc, const char* const* argv,
     throw usage_error("--report-json and --trace name the same file ('" + result.report_json +
                       "'); give each its own");
   }
-  const bool tuned =
-      !energy_text.empty() || !jobs_text.empty() || !fixed_text.empty() || !depth_text.empty();
-  if (tuned && !explore) {
-    throw usage_error(
-        "--energy, --jobs, --explore-fixed and --max-depth only apply with --explore");
+  // Exploration knobs without --explore: name the ones given.
+  std::string tuning;
+  for (const auto& [flag, text] :
+       {std::pair<const char*, const std::string*>{"--energy", &energy_text},
+        {"--jobs", &jobs_text},
+        {"--explore-fixed", &fixed_text},
+        {"--max-depth", &depth_text},
+        {"--branching", &branching_text},
+        {"--explore-batch", &batch_text},
+        {"--explore-rare-step", &rare_step_text},
+        {"--explore-confidence", &confidence_text},
+        {"--explore-min-split", &min_split_text},
+        {"--explore-max-split", &max_split_text},
+        {"--explore-mark-energy", &mark_energy_text}}) {
+    if (!text->empty()) {
+      tuning += (tuning.empty() ? "" : ", ") + std::string(flag);
+    }
+  }
+  if (!tuning.empty() && !explore) {
+    throw usage_error(tuning + " only appl" +
+                      (tuning.find(',') == std::string::npos ? "ies" : "y") +
+                      " with --explore; add --explore or drop them");
   }
   if (explore && isolate) {
     throw usage_error(
@@ -199,6 +278,39 @@ command_line parse_command_line(int argc, const char* const* argv,
     }
     if (!depth_text.empty()) {
       config.max_depth = parse_u32(depth_text, "--max-depth");
+    }
+    if (!branching_text.empty()) {
+      if (branching_text == "auto") {
+        config.branch = explore::branching::automatic;
+      } else if (branching_text == "fork") {
+        config.branch = explore::branching::fork;
+      } else if (branching_text == "reexecute") {
+        config.branch = explore::branching::reexecute;
+      } else {
+        throw usage_error("--branching expects auto, fork or reexecute, got '" + branching_text +
+                          "'");
+      }
+    }
+    if (!batch_text.empty()) {
+      config.adaptive.batch_size = parse_u32(batch_text, "--explore-batch");
+    }
+    if (!rare_step_text.empty()) {
+      config.adaptive.rare_step = parse_probability(rare_step_text, "--explore-rare-step");
+    }
+    if (!confidence_text.empty()) {
+      config.adaptive.confidence = parse_probability(confidence_text, "--explore-confidence");
+    }
+    if (!min_split_text.empty()) {
+      config.adaptive.min_timelines = parse_u32(min_split_text, "--explore-min-split");
+      if (config.adaptive.min_timelines == 0) {
+        throw usage_error("--explore-min-split expects at least 1");
+      }
+    }
+    if (!max_split_text.empty()) {
+      config.adaptive.max_timelines = parse_u32(max_split_text, "--explore-max-split");
+    }
+    if (!mark_energy_text.empty()) {
+      config.adaptive.per_mark_energy = parse_u32(mark_energy_text, "--explore-mark-energy");
     }
     try {
       config.validate();

@@ -108,6 +108,35 @@ std::string SimulationReport::to_json() const {
     e["energy_left"] = exploration->energy_left;
     e["max_depth_reached"] = exploration->max_depth_reached;
     e["coverage_signal"] = exploration->coverage_signal;
+    e["roots"] = exploration->roots;
+    e["branching"] = exploration->branching;
+    e["seconds"] = exploration->seconds;
+    e["timelines_per_s"] = exploration->seconds > 0
+                               ? static_cast<double>(exploration->timelines) / exploration->seconds
+                               : 0.0;
+    if (exploration->first_bug_seconds) {
+      e["first_bug_seconds"] = *exploration->first_bug_seconds;
+      e["first_bug_timeline"] = *exploration->first_bug_timeline;
+    } else {
+      e["first_bug_seconds"] = nullptr;
+      e["first_bug_timeline"] = nullptr;
+    }
+    const explore::exploration_config& c = exploration->config;
+    boost::json::object settings{{"energy", c.global_energy},
+                                 {"max_depth", c.max_depth},
+                                 {"jobs", c.jobs},
+                                 {"branching", explore::to_string(c.branch)},
+                                 {"splitting", c.timelines_per_split ? "fixed" : "adaptive"},
+                                 {"batch", c.adaptive.batch_size},
+                                 {"rare_step", c.adaptive.rare_step},
+                                 {"confidence", c.adaptive.confidence},
+                                 {"min_split", c.adaptive.barren_after()},
+                                 {"max_split", c.adaptive.max_timelines},
+                                 {"mark_energy", c.adaptive.per_mark_energy}};
+    if (c.timelines_per_split) {
+      settings["fixed"] = *c.timelines_per_split;
+    }
+    e["config"] = std::move(settings);
     e["wall_ns"] = wall.count();
     boost::json::array recipes;
     boost::json::array failures;
@@ -117,7 +146,9 @@ std::string SimulationReport::to_json() const {
                                              {"replay", replay_command(program, bug.where)},
                                              {"error", bug.error},
                                              {"trace_hash", bug.trace_hash},
-                                             {"same_failures", bug.same_failures}});
+                                             {"same_failures", bug.same_failures},
+                                             {"found_after_seconds", bug.found_after_seconds},
+                                             {"found_at_timeline", bug.found_at_timeline}});
     }
     e["recipes"] = std::move(recipes);
     e["failures"] = std::move(failures);
@@ -158,9 +189,17 @@ std::string SimulationReport::to_text(bool brief) const {
   }
   if (exploration) {
     const explore::exploration_summary& e = *exploration;
-    out << "  exploration: " << e.timelines << " timelines, " << e.fork_points << " fork points, "
-        << e.bugs << " bugs, deepest " << e.max_depth_reached << ", energy left " << e.energy_left
-        << ", signal " << e.coverage_signal << "\n";
+    out << "  exploration: " << e.roots << " root seeds, " << e.timelines << " timelines ("
+        << e.branching << ", "
+        << static_cast<std::uint64_t>(e.seconds > 0 ? static_cast<double>(e.timelines) / e.seconds
+                                                    : 0.0)
+        << "/s), " << e.fork_points << " fork points, " << e.bugs << " bugs, deepest "
+        << e.max_depth_reached << ", energy left " << e.energy_left << ", signal "
+        << e.coverage_signal << "\n";
+    if (e.first_bug_seconds) {
+      out << "  first bug after " << *e.first_bug_seconds << " s and " << *e.first_bug_timeline
+          << " timelines\n";
+    }
     constexpr std::size_t bugs_shown = 3;
     for (std::size_t i = 0; i < e.recipes.size() && i < bugs_shown; ++i) {
       const explore::found_bug& bug = e.recipes[i];

@@ -1,5 +1,6 @@
 #include "moonpool/sim/runner/run_main.hpp"
 #include "command_line.hpp"
+#include "moonpool/explore/explorer.hpp"
 #include "moonpool/sim/detail/wall_clock.hpp"
 
 #include <sys/stat.h>
@@ -116,9 +117,14 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
       return exit_usage;
     }
   }
-  // The progress line is redrawn in place; forked timelines write to the
-  // same terminal, so exploration keeps it off.
-  progress_line progress(!quiet && !verbose && !options.explore && isatty(STDERR_FILENO) != 0);
+  // The progress line is redrawn in place. An exploration draws its own
+  // (timelines, depth, bugs, rate), and with --verbose prints each bug,
+  // with its replay command, as soon as it is found.
+  const bool terminal = !quiet && !verbose && isatty(STDERR_FILENO) != 0;
+  progress_line progress(terminal && !options.explore);
+  if (options.explore) {
+    explore::set_progress({terminal, verbose, std::string(program)});
+  }
   const auto start = detail::wall_now();
   std::uint64_t done = 0;
   std::uint64_t failed = 0;

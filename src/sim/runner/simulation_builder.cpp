@@ -1,5 +1,7 @@
 #include "moonpool/sim/runner/simulation_builder.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <stdexcept>
 
@@ -9,6 +11,7 @@
 #include "moonpool/explore/explorer.hpp"
 #include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
+#include "root_workers.hpp"
 
 namespace moonpool::sim {
 
@@ -175,7 +178,7 @@ class abort_guard {
   void abort(const char* cause) const {
     // A forked timeline or an isolated seed tells its parent, which owns
     // the report.
-    if (explore::in_child()) {
+    if (explore::forked_child()) {
       explore::child_aborted(cause);
       return;
     }
@@ -209,8 +212,16 @@ class abort_guard {
     report.stop_reason = "aborted";
     report.assertions = assertions::table();
     report.wall = detail::wall_now() - wall_start_;
-    const std::string command = report.replayed ? replay_command(report.program, *report.replayed)
-                                                : replay_command(report.program, seed_);
+    // A re-executed explored timeline dies in this process: its recipe, not
+    // its root seed, replays it.
+    const std::optional<explore::recipe> timeline = explore::reexecuted_timeline();
+    if (timeline) {
+      report.seeds.back().error +=
+          " (in the explored timeline " + explore::format_recipe(*timeline) + ")";
+    }
+    const std::string command = timeline          ? replay_command(report.program, *timeline)
+                                : report.replayed ? replay_command(report.program, *report.replayed)
+                                                  : replay_command(report.program, seed_);
     std::fprintf(stderr, "moonpool: %s; replay it with: %s\n", cause, command.c_str());
     if (options_.on_abort) {
       options_.on_abort(report);
@@ -296,41 +307,107 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
   // say), so that the next run can start one.
   struct stop_exploring {
     ~stop_exploring() {
-      if (explore::running() && !explore::in_child()) {
+      if (explore::running() && !explore::forked_child()) {
         static_cast<void>(explore::stop());
       }
     }
   } const stop_on_exit;
 
+  // One root seed explored: the root timeline's last run is the seed's
+  // result (and trace); every other run is a child or a replayed prefix.
+  auto explore_one = [&](std::uint64_t seed, iteration_trace& trace) {
+    seed_result root;
+    auto run_timeline = [&](const explore::recipe& where, bool root_timeline) {
+      iteration_trace* wanted = root_timeline && options.record_trace ? &trace : nullptr;
+      if (wanted != nullptr) {
+        wanted->json_lines.clear();
+      }
+      seed_result r = run_iteration(where.root_seed, where.steps.empty() ? nullptr : &where, wanted,
+                                    options.seed_timeout);
+      const std::size_t steps = where.steps.size();
+      if (r.recipe_steps_applied.value_or(steps) < steps) {
+        // The same run again did not reach the same split point.
+        r.ok = false;
+        r.error = "a timeline re-executed from its root seed reached only " +
+                  std::to_string(*r.recipe_steps_applied) + " of its " + std::to_string(steps) +
+                  " split points: the simulation is not deterministic (state kept across seeds, "
+                  "or randomness, time or threads the simulation does not control)";
+      }
+      if (root_timeline) {
+        root = r;
+      }
+      return explore::timeline_end{r.ok, r.error, r.trace_hash};
+    };
+    const explore::timeline_end end = explore::explore_root(seed, run_timeline);
+    root.seed = seed;
+    if (!end.ok && root.ok) {
+      root.ok = false;
+      root.error = end.error;
+    }
+    return root;
+  };
+
+  const auto jobs = [&] {
+    const std::uint32_t asked = options.exploration.value_or(exploration_).jobs;
+    const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return asked != 0 ? asked : static_cast<std::uint32_t>(cores > 0 ? cores : 1);
+  };
+  // Explored root seeds run in workers (root_workers.hpp); a commit adds
+  // one to the report, in root-seed order.
+  auto commit_root = [&](detail::explored_root&& root) {
+    explore::add_root_summary(root.summary);
+    record(std::move(root.result), root.trace);
+    return true;
+  };
+  auto explore_in_worker = [&](std::uint64_t seed, iteration_trace* trace) {
+    guard.running(seed);
+    iteration_trace ignored;
+    return explore_one(seed, trace != nullptr ? *trace : ignored);
+  };
+
   auto run_one = [&](std::uint64_t seed) {
     iteration_trace trace;
-    if (options.explore) {
-      explore::begin_root(seed);
-    }
     seed_result result;
     guard.running(seed);
-    try {
+    if (options.explore) {
+      detail::explore_roots({seed}, 1, options.record_trace, explore_in_worker, commit_root);
+      return;
+    } else {
       auto run_here = [&](iteration_trace* t) {
         return run_iteration(seed, nullptr, t, options.seed_timeout);
       };
       iteration_trace* wanted = options.record_trace ? &trace : nullptr;
       result = options.isolate ? detail::run_isolated(seed, options.seed_timeout, wanted, run_here)
                                : run_here(wanted);
-    } catch (const std::exception& e) {
-      if (explore::in_child()) {
-        explore::finish_child(false, e.what(), "");
-      }
-      throw;
-    }
-    if (explore::in_child()) {
-      // A forked timeline ends here; its parent carries on with the run.
-      explore::finish_child(result.ok, result.error, result.trace_hash);
-    }
-    if (options.explore) {
-      explore::end_root();
     }
     record(std::move(result), trace);
   };
+
+  // Exploring a fixed set of root seeds: several at once, committed in
+  // order, so --jobs changes nothing but the wall time.
+  const bool fixed_roots = options.explore && !options.time_limit && !options.until_stable;
+  if (fixed_roots) {
+    std::vector<std::uint64_t> roots;
+    for (std::size_t j = 0; j < options.seeds.size(); ++j) {
+      if (j % options.shard_count == options.shard_index) {
+        roots.push_back(options.seeds[j]);
+      }
+    }
+    if (options.seeds.empty() || options.iterations) {
+      const std::uint64_t cap = options.iterations.value_or(iterations_);
+      for (std::uint64_t index = 0; index < cap; ++index) {
+        if (index % options.shard_count == options.shard_index) {
+          roots.push_back(derived_seed(options.base_seed, index));
+        }
+      }
+    }
+    detail::explore_roots(roots, jobs(), options.record_trace, explore_in_worker, commit_root);
+    report.stop_reason = options.seeds.empty() || options.iterations ? "iterations" : "seeds";
+    report.exploration = explore::stop();
+    report.assertions = assertions::table();
+    report.wall = detail::wall_now() - wall_start;
+    return report;
+  }
 
   for (std::size_t j = 0; j < options.seeds.size(); ++j) {
     if (j % options.shard_count == options.shard_index) {
@@ -367,7 +444,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
         // Edge coverage, when the code is instrumented, else the number of
         // sometimes-assertions that have passed.
         std::size_t signal = assertions::sometimes_reached();
-        if (explore::coverage_signal() == "edges") {
+        if (explore::coverage_signal() == "edges" && !options.explore) {
           if (!options.explore) {
             explore::fold_edges();
           }

@@ -155,6 +155,28 @@ INSTANTIATE_TEST_SUITE_P(
         hostile_case{{"--explore", "--max-depth", "121"}, "max_depth"},
         hostile_case{{"--explore", "--max-depth", ""}, "--max-depth"},
         hostile_case{{"--max-depth", "3"}, "--max-depth"},
+        hostile_case{{"--branching", "fork"}, "--branching"},
+        hostile_case{{"--explore", "--branching", "spoon"}, "--branching"},
+        hostile_case{{"--explore", "--branching", ""}, "--branching"},
+        hostile_case{{"--explore", "--explore-batch", "0"}, "--explore-batch"},
+        hostile_case{{"--explore", "--explore-batch", "-1"}, "--explore-batch"},
+        hostile_case{{"--explore-batch", "4"}, "--explore-batch"},
+        hostile_case{{"--explore", "--explore-rare-step", "0"}, "--explore-rare-step"},
+        hostile_case{{"--explore", "--explore-rare-step", "1"}, "--explore-rare-step"},
+        hostile_case{{"--explore", "--explore-rare-step", "1/0"}, "--explore-rare-step"},
+        hostile_case{{"--explore", "--explore-rare-step", "nan"}, "--explore-rare-step"},
+        hostile_case{{"--explore", "--explore-rare-step", "2/1"}, "--explore-rare-step"},
+        hostile_case{{"--explore", "--explore-rare-step", "1/"}, "--explore-rare-step"},
+        hostile_case{{"--explore", "--explore-confidence", "1.5"}, "--explore-confidence"},
+        hostile_case{{"--explore", "--explore-confidence", "-0.5"}, "--explore-confidence"},
+        hostile_case{{"--explore-confidence", "0.9"}, "--explore-confidence"},
+        hostile_case{{"--explore", "--explore-min-split", "0"}, "--explore-min-split"},
+        hostile_case{{"--explore", "--explore-max-split", "0"}, "--explore-max-split"},
+        hostile_case{{"--explore", "--explore-min-split", "50", "--explore-max-split", "10"},
+                     "--explore-min-split"},
+        hostile_case{{"--explore", "--explore-mark-energy", "x"}, "--explore-mark-energy"},
+        hostile_case{{"--explore-mark-energy", "5", "--explore-batch", "2"},
+                     "--explore-batch, --explore-mark-energy"},
         hostile_case{{"--explore=maybe"}, "--explore"},
         // --replay
         hostile_case{{"--replay", ""}, "--replay"}, hostile_case{{"--replay", "x"}, "--replay"},
@@ -195,6 +217,24 @@ TEST(CommandLine, GoodFormsAreAccepted) {
   EXPECT_TRUE(parse({"--replay", "12:3@99,0@7"}).options.replay);
   EXPECT_TRUE(parse({"--help"}).help);
   EXPECT_EQ(parse({}).options.program, "sim-hostile");
+  const command_line tuned =
+      parse({"--explore", "--branching", "reexecute", "--explore-rare-step", "1/50",
+             "--explore-confidence", "0.99", "--explore-batch", "2", "--explore-max-split", "500",
+             "--explore-mark-energy", "300", "--jobs", "3"});
+  ASSERT_TRUE(tuned.options.exploration);
+  const moonpool::explore::exploration_config& c = *tuned.options.exploration;
+  EXPECT_EQ(c.branch, moonpool::explore::branching::reexecute);
+  EXPECT_DOUBLE_EQ(c.adaptive.rare_step, 0.02);
+  EXPECT_DOUBLE_EQ(c.adaptive.confidence, 0.99);
+  EXPECT_EQ(c.adaptive.batch_size, 2U);
+  EXPECT_EQ(c.adaptive.max_timelines, 500U);
+  EXPECT_EQ(c.adaptive.per_mark_energy, 300U);
+  EXPECT_EQ(c.jobs, 3U);
+  // (1 - 0.02)^n <= 0.01 from n = 228.
+  EXPECT_EQ(c.adaptive.barren_after(), 228U);
+  EXPECT_EQ(
+      parse({"--explore", "--explore-min-split", "9"}).options.exploration->adaptive.barren_after(),
+      9U);
 }
 
 }  // namespace

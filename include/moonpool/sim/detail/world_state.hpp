@@ -232,6 +232,11 @@ class world_state {
   // timeline waits for the children it forked.
   void extend_wall_deadline(std::chrono::nanoseconds by) noexcept;
   [[nodiscard]] bool closing() const noexcept { return closing_; }
+  // Ends the run after the handler or event now running: driving then
+  // throws run_abandoned. The explorer abandons a timeline it will reach
+  // again by re-execution.
+  void abandon() noexcept { abandoned_ = true; }
+  [[nodiscard]] bool abandoned() const noexcept { return abandoned_; }
   random_streams& streams() noexcept { return streams_; }
   world_context& context() noexcept { return *context_; }
   [[nodiscard]] const world_options& options() const noexcept { return options_; }
@@ -349,6 +354,7 @@ class world_state {
   std::uint64_t drain_epoch_ = 0;  // bumped whenever simulated time moves
   std::uint64_t handlers_this_instant_ = 0;
   bool closing_ = false;
+  bool abandoned_ = false;
 
   std::unique_ptr<world_context> context_;
   std::optional<std::string> escape_failure_;
