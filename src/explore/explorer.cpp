@@ -690,6 +690,10 @@ void start(const exploration_config& c) {
     throw std::logic_error("explore::start: an exploration is already running");
   }
   config = c;
+  if (config.jobs == 0) {
+    const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    config.jobs = cores > 0 ? static_cast<std::uint32_t>(cores) : 1;  // as the report shows
+  }
   void* memory = mmap(nullptr, sizeof(shared_block), PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   check(memory != MAP_FAILED, "cannot map shared memory");
