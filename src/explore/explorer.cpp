@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "../common/byte_codec.hpp"
 #include "../common/write_all.hpp"
 #include "../sim/watchdog.hpp"
 #include "edge_coverage.hpp"
@@ -256,6 +257,14 @@ void record_bug(const std::vector<recipe_step>& steps, std::string_view error,
   }
 }
 
+// The deepest timeline so far is at least this one.
+void note_depth() {
+  std::uint32_t deepest = shared->deepest.load();
+  while (deepest < timeline.depth &&
+         !shared->deepest.compare_exchange_weak(deepest, timeline.depth)) {
+  }
+}
+
 // Everything the ended child wrote on its outcome pipe.
 std::string read_outcome(int fd) {
   std::string bytes;
@@ -379,10 +388,7 @@ class forked_children final : public children {
     timeline.bitmap.fill(0);
     timeline.splitting = false;
     timeline.productive = false;
-    std::uint32_t deepest = shared->deepest.load();
-    while (deepest < timeline.depth &&
-           !shared->deepest.compare_exchange_weak(deepest, timeline.depth)) {
-    }
+    note_depth();
     detail::edges::zero_counters();
     stream_.reseed(step.seed);
     stream_.reset_call_count();
@@ -412,10 +418,7 @@ class reexecuted_children final : public children {
     timeline.bitmap.fill(0);
     timeline.splitting = false;
     timeline.productive = false;
-    std::uint32_t deepest = shared->deepest.load();
-    while (deepest < timeline.depth &&
-           !shared->deepest.compare_exchange_weak(deepest, timeline.depth)) {
-    }
+    note_depth();
     shared->timelines.fetch_add(1);
     spawned_ = true;
     const timeline_end end = run_timeline(run_);
@@ -932,46 +935,9 @@ exploration_summary stop() {
 
 namespace {
 
-void put_u64(std::string& out, std::uint64_t value) {
-  for (int i = 0; i < 8; ++i) {
-    out += static_cast<char>((value >> (8 * i)) & 0xFF);
-  }
-}
-
-void put_text(std::string& out, std::string_view text) {
-  put_u64(out, text.size());
-  out.append(text);
-}
-
-class byte_reader {
- public:
-  explicit byte_reader(std::string_view bytes) : bytes_(bytes) {}
-  std::uint64_t u64() {
-    need(8);
-    std::uint64_t value = 0;
-    for (int i = 0; i < 8; ++i) {
-      value |= std::uint64_t{static_cast<unsigned char>(bytes_[at_ + i])} << (8 * i);
-    }
-    at_ += 8;
-    return value;
-  }
-  std::string text() {
-    const std::uint64_t size = u64();
-    need(size);
-    std::string out(bytes_.substr(at_, size));
-    at_ += size;
-    return out;
-  }
-
- private:
-  void need(std::uint64_t n) const {
-    if (bytes_.size() - at_ < n) {
-      throw std::runtime_error("explorer: a truncated root-seed summary");
-    }
-  }
-  std::string_view bytes_;
-  std::size_t at_ = 0;
-};
+using moonpool::detail::byte_reader;
+using moonpool::detail::put_text;
+using moonpool::detail::put_u64;
 
 }  // namespace
 
@@ -1003,6 +969,7 @@ std::string encode_summary(const exploration_summary& root) {
 
 exploration_summary decode_summary(std::string_view bytes) {
   byte_reader in(bytes);
+  const auto text = [&in] { return std::string(in.text()); };
   exploration_summary root;
   root.roots = in.u64();
   root.timelines = in.u64();
@@ -1010,7 +977,7 @@ exploration_summary decode_summary(std::string_view bytes) {
   root.bugs = in.u64();
   root.energy_left = in.u64();
   root.max_depth_reached = static_cast<std::uint32_t>(in.u64());
-  root.branching = in.text();
+  root.branching = text();
   const std::uint64_t count = std::min<std::uint64_t>(in.u64(), max_bugs);
   for (std::uint64_t i = 0; i < count; ++i) {
     found_bug bug;
@@ -1020,8 +987,8 @@ exploration_summary decode_summary(std::string_view bytes) {
       const std::uint64_t step_count = in.u64();
       bug.where.steps.push_back(recipe_step{step_count, in.u64()});
     }
-    bug.error = in.text();
-    bug.trace_hash = in.text();
+    bug.error = text();
+    bug.trace_hash = text();
     bug.same_failures = in.u64();
     bug.found_after_seconds = static_cast<double>(in.u64()) / 1e9;
     bug.found_at_timeline = in.u64();

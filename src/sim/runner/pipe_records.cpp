@@ -1,5 +1,7 @@
 #include "pipe_records.hpp"
 
+#include "../../common/byte_codec.hpp"
+
 #include <sys/wait.h>
 
 #include <cstring>
@@ -8,53 +10,12 @@
 namespace moonpool::sim::detail {
 namespace {
 
+using moonpool::detail::byte_reader;
+using moonpool::detail::put_text;
+using moonpool::detail::put_u64;
+
 int report_fd = -1;  // the pipe's write end, in a child that reports
 
-void put_u64(std::string& out, std::uint64_t value) {
-  for (int i = 0; i < 8; ++i) {
-    out += static_cast<char>((value >> (8 * i)) & 0xFF);
-  }
-}
-
-void put_text(std::string& out, std::string_view text) {
-  put_u64(out, text.size());
-  out.append(text);
-}
-
-class reader {
- public:
-  explicit reader(std::string_view bytes) : bytes_(bytes) {}
-  [[nodiscard]] bool more() const { return at_ < bytes_.size(); }
-  std::uint64_t u64() {
-    need(8);
-    std::uint64_t value = 0;
-    for (int i = 0; i < 8; ++i) {
-      value |= std::uint64_t{static_cast<unsigned char>(bytes_[at_ + i])} << (8 * i);
-    }
-    at_ += 8;
-    return value;
-  }
-  std::string_view text() {
-    const std::uint64_t size = u64();
-    need(size);
-    const std::string_view out = bytes_.substr(at_, size);
-    at_ += size;
-    return out;
-  }
-  char tag() {
-    need(1);
-    return bytes_[at_++];
-  }
-
- private:
-  void need(std::uint64_t n) const {
-    if (bytes_.size() - at_ < n) {
-      throw std::runtime_error("truncated");
-    }
-  }
-  std::string_view bytes_;
-  std::size_t at_ = 0;
-};
 }  // namespace
 
 std::string encode(const seed_result& r) {
@@ -70,7 +31,7 @@ std::string encode(const seed_result& r) {
 }
 
 seed_result decode(std::string_view body) {
-  reader in(body);
+  byte_reader in(body);
   seed_result r;
   r.seed = in.u64();
   r.ok = in.u64() != 0;
@@ -101,9 +62,9 @@ void append_record(std::string& out, char tag, std::string_view body) {
 std::vector<std::pair<char, std::string_view>> read_records(std::string_view bytes) {
   std::vector<std::pair<char, std::string_view>> records;
   try {
-    reader in(bytes);
+    byte_reader in(bytes);
     while (in.more()) {
-      const char tag = in.tag();
+      const char tag = in.byte();
       records.emplace_back(tag, in.text());
     }
   } catch (const std::runtime_error&) {
