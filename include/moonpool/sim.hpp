@@ -8,6 +8,7 @@
 #include "moonpool/sim/random.hpp"
 #include "moonpool/sim/sleep.hpp"
 #include "moonpool/sim/steady_timer.hpp"
+#include "moonpool/sim/storage.hpp"
 #include "moonpool/sim/task.hpp"
 #include "moonpool/sim/trace.hpp"
 #include "moonpool/sim/world.hpp"

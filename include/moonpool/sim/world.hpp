@@ -31,6 +31,8 @@ namespace moonpool::sim {
 
 class host;
 struct network_config;
+struct storage_config;
+struct storage_fault_counts;
 
 class world {
  public:
@@ -103,6 +105,27 @@ class world {
   void heal_all();
   // Resets every connection of `h` and closes its listeners (a crash).
   void abort_connections(const host& h);
+
+  // --- simulated storage (src/sim/storage) ----------------------------------------
+  // Replaces the storage configuration of every host without an override of
+  // its own (validated: throws std::invalid_argument naming a bad field).
+  // Applies to what happens next.
+  void set_storage_config(const storage_config& config);
+  // Gives one host's disk a configuration of its own.
+  void set_storage_config(const host& h, const storage_config& config);
+  [[nodiscard]] const storage_config& current_storage_config();
+  // What happens to a host's disk when its process dies (the runner calls
+  // these; call them yourself after destroying the host's work when driving
+  // a world by hand). In every case the disk's operations in flight are
+  // dropped, never completed, and its open files are closed.
+  // A clean shutdown: everything completed becomes durable.
+  void shutdown_storage(const host& h);
+  // Power loss: only what the durability model lets survive remains.
+  void crash_storage(const host& h);
+  // A new, empty disk.
+  void wipe_storage(const host& h);
+  // The storage faults injected so far, over every host.
+  [[nodiscard]] storage_fault_counts storage_faults();
 
   // For I/O object implementers.
   [[nodiscard]] detail::world_state& state() noexcept { return *state_; }

@@ -21,6 +21,7 @@
 #include "moonpool/sim/runner/context.hpp"
 #include "moonpool/sim/runner/simulation_builder.hpp"
 #include "moonpool/sim/sleep.hpp"
+#include "moonpool/sim/storage/storage_config.hpp"
 #include "moonpool/sim/world.hpp"
 
 namespace moonpool::sim {
@@ -354,6 +355,7 @@ void iteration_runner::configure() {
   }
   chaos_config_ = config;
   world_.set_network_config(config);
+  world_.set_storage_config(builder_.storage_);
 }
 
 void iteration_runner::build_topology() {
@@ -506,6 +508,8 @@ void iteration_runner::reboot(process_slot& p, reboot_kind kind) {
                                [this, &p, generation, recovery] {
                                  if (p.generation == generation) {
                                    kill(p);
+                                   // A clean shutdown flushes what completed.
+                                   world_.shutdown_storage(*p.where);
                                    schedule_restart(p, recovery);
                                  }
                                });
@@ -513,11 +517,14 @@ void iteration_runner::reboot(process_slot& p, reboot_kind kind) {
   }
   kill(p);
   if (kind == reboot_kind::crash_and_wipe) {
-    // Simulated storage is not built yet; the hook lets a simulation wipe
-    // whatever state it keeps for this process outside the process object.
+    world_.wipe_storage(*p.where);
+    // The hooks let a simulation wipe whatever else it keeps for this
+    // process outside the process object.
     for (const auto& wipe : builder_.wipe_hooks_) {
       wipe(actors_[p.actor]);
     }
+  } else {
+    world_.crash_storage(*p.where);
   }
   schedule_restart(
       p, nanoseconds(random.between(config.recovery_min.count(), config.recovery_max.count() + 1)));
@@ -655,6 +662,7 @@ void iteration_runner::shutdown_and_settle() {
   for (process_slot& p : processes_) {
     if (p.alive) {
       kill(p);
+      world_.shutdown_storage(*p.where);
     }
   }
   // Everything else must now drain by itself: a workload task that keeps

@@ -120,6 +120,12 @@ SimulationBuilder& SimulationBuilder::network(network_config config) {
   return *this;
 }
 
+SimulationBuilder& SimulationBuilder::storage(storage_config config) {
+  config.validate();
+  storage_ = config;
+  return *this;
+}
+
 SimulationBuilder& SimulationBuilder::invariant(std::string name, invariant_check check) {
   invariants_.push_back({std::move(name), std::move(check)});
   return *this;

@@ -16,6 +16,7 @@
 #include "moonpool/sim/random.hpp"
 #include "moonpool/sim/runner/shared_state.hpp"
 #include "moonpool/sim/runner/timeline.hpp"
+#include "moonpool/sim/storage/storage.hpp"
 
 namespace moonpool::sim {
 
@@ -73,6 +74,10 @@ class Context {
   // The network configuration in force (it changes when chaos ends).
   [[nodiscard]] const sim::network_config& network_config() const;
   [[nodiscard]] const sim::network_config& network() const { return network_config(); }
+  // This host's disk. Its files survive reboots of the process (a crash
+  // keeps what the durability model lets survive; docs/storage.md) and are
+  // gone after crash_and_wipe.
+  [[nodiscard]] sim::storage storage() const { return sim::storage(host_.get_executor()); }
   // The counted simulation stream: application randomness replays per seed.
   [[nodiscard]] random_stream& random() const;
   // Simulated time, and this host's own (possibly drifted) clock reading.

@@ -28,6 +28,7 @@
 #include "moonpool/sim/runner/report.hpp"
 #include "moonpool/sim/runner/shared_state.hpp"
 #include "moonpool/sim/runner/timeline.hpp"
+#include "moonpool/sim/storage/storage_config.hpp"
 #include "moonpool/sim/world_options.hpp"
 
 namespace moonpool::sim {
@@ -128,6 +129,9 @@ class SimulationBuilder {
   // The network configuration when network chaos is off (default:
   // network_config{}, realistic latencies and no faults).
   SimulationBuilder& network(network_config config);
+  // The storage configuration of every host (default: storage_config{},
+  // the reference timings and no faults; docs/storage.md).
+  SimulationBuilder& storage(storage_config config);
   // Runs after every simulation step; throwing fails the seed.
   SimulationBuilder& invariant(std::string name, invariant_check check);
   // Simulated time allowed for each of setup, run and check.
@@ -184,6 +188,7 @@ class SimulationBuilder {
   std::chrono::nanoseconds chaos_duration_{0};
   std::vector<chaos_surface> chaos_;
   network_config network_{};
+  storage_config storage_{};
   std::vector<named_invariant> invariants_;
   std::vector<fault_factory> faults_;
   std::vector<wipe_hook> wipe_hooks_;

@@ -1,0 +1,239 @@
+#pragma once
+// The simulated disk of one host: its files, what of them is durable, the
+// device queue, and the fault rolls. Files and storage handles are thin;
+// everything they do lands here.
+//
+// Where a written byte goes: file::async_write_some_at copies the caller's
+// bytes, parks the op and calls disk::submit_write, which schedules the
+// completion after the sampled latency plus the device's queue. At that
+// event the bytes land in the inode's `data` (what reads see) and join its
+// `unsynced` list; a sync that completes moves them into `durable`. A crash
+// rebuilds every file from `durable` plus the unsynced changes that the
+// seed lets survive (docs/storage.md).
+
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moonpool/sim/detail/pending_op.hpp"
+#include "moonpool/sim/detail/world_state.hpp"
+#include "moonpool/sim/storage/open_options.hpp"
+#include "moonpool/sim/storage/storage_config.hpp"
+#include "moonpool/sim/storage/storage_faults.hpp"
+
+namespace moonpool::sim::detail::fs {
+
+using boost::system::error_code;
+using std::chrono::nanoseconds;
+
+class disk;
+
+// --- operations, as the disk sees them -----------------------------------------
+struct read_op_base : pending_op<error_code, std::size_t> {
+  [[nodiscard]] virtual std::size_t capacity() const = 0;
+  // Copies `bytes` (at most capacity()) into the op's buffers.
+  virtual void fill(std::string_view bytes) = 0;
+};
+using io_op_base = pending_op<error_code, std::size_t>;
+using plain_op_base = pending_op<error_code>;
+struct open_op_base : parked_op {
+  // Completes with a file attached to handle `handle` of `owner` (or a
+  // closed one on error).
+  virtual void complete(error_code ec, disk* owner, std::uint64_t handle) = 0;
+};
+
+// --- state ------------------------------------------------------------------------
+// A write or resize not yet made durable.
+struct change {
+  std::uint64_t sequence = 0;
+  bool is_resize = false;
+  std::uint64_t offset = 0;  // write: where; resize: the new size
+  std::string bytes;         // write: what
+};
+
+struct inode {
+  std::string data;     // what reads see
+  std::string durable;  // what a crash starts from
+  std::vector<change> unsynced;
+  std::uint64_t links = 0;          // names in the live namespace
+  std::uint64_t durable_links = 0;  // names in the durable namespace
+  std::uint64_t open_handles = 0;
+};
+
+struct handle_state {
+  std::uint64_t inode = 0;
+  open_options options = open_options::none;
+  std::uint64_t position = 0;  // stream operations
+  bool stream_busy = false;    // one stream operation at a time
+};
+
+enum class op_kind : std::uint8_t { io, plain, open };
+
+struct in_flight {
+  op_kind kind = op_kind::plain;
+  std::uint64_t handle = 0;            // 0: not a file operation
+  std::optional<std::uint64_t> event;  // none: the op hangs (fault)
+};
+
+class disk {
+ public:
+  disk(world_state& state, host_record& host, const storage_config* config);
+
+  [[nodiscard]] world_state& state() const noexcept { return state_; }
+  [[nodiscard]] host_record& host() const noexcept { return host_; }
+  [[nodiscard]] const storage_fault_counts& faults() const noexcept { return faults_; }
+  void set_config(const storage_config* config) noexcept { config_ = config; }
+
+  // --- namespace -------------------------------------------------------------------
+  [[nodiscard]] bool exists(std::string_view path) const;
+  // The names (not paths) of the files directly in `directory`, sorted.
+  [[nodiscard]] std::vector<std::string> list(std::string_view directory) const;
+  void submit_open(std::string path, open_options options, std::uint64_t op_id);
+  void submit_remove(std::string path, std::uint64_t op_id);
+  void submit_rename(std::string from, std::string to, std::uint64_t op_id);
+  void submit_sync_directory(std::string directory, std::uint64_t op_id);
+
+  // --- files -----------------------------------------------------------------------
+  // `offset` none: a stream operation at the handle's position.
+  void submit_read(std::uint64_t handle, std::optional<std::uint64_t> offset, std::uint64_t op_id);
+  void submit_write(std::uint64_t handle, std::optional<std::uint64_t> offset, std::string bytes,
+                    std::uint64_t op_id);
+  void submit_sync(std::uint64_t handle, sync_kind kind, std::uint64_t op_id);
+  [[nodiscard]] std::uint64_t size(std::uint64_t handle, error_code& ec) const;
+  void resize(std::uint64_t handle, std::uint64_t size, error_code& ec);
+  // Cancels the handle's operations (operation_aborted) and forgets it.
+  void close_handle(std::uint64_t handle);
+  // Cancels the handle's operations (operation_aborted).
+  void cancel_handle(std::uint64_t handle);
+  // Per-operation cancellation; a no-op once the op completed.
+  void cancel_op(std::uint64_t op_id);
+
+  // --- the host's fate -------------------------------------------------------------
+  // A clean shutdown: operations in flight are dropped (never completed),
+  // everything completed becomes durable, open files are closed.
+  void shutdown();
+  // Power loss: operations in flight are dropped, the files become what the
+  // durability model lets survive, open files are closed.
+  void crash();
+  // The disk is replaced: every file is gone.
+  void wipe();
+
+  // --- inspection (tests) -------------------------------------------------------------
+  [[nodiscard]] std::size_t inode_count() const noexcept { return inodes_.size(); }
+  [[nodiscard]] std::size_t in_flight_count() const noexcept { return in_flight_.size(); }
+
+ private:
+  const storage_config& config() const noexcept { return *config_; }
+  random_stream& random() const noexcept { return state_.streams().simulation; }
+
+  // Scheduling.
+  void start(std::uint64_t op_id, op_kind kind, std::uint64_t handle, nanoseconds at,
+             callback completion);
+  bool roll_hang(std::uint64_t op_id, op_kind kind, std::uint64_t handle);
+  nanoseconds transfer_done(std::uint64_t bytes);
+  bool take_in_flight(std::uint64_t op_id);
+  void fail_now(std::uint64_t op_id, op_kind kind, error_code ec);
+  void complete(std::uint64_t op_id, op_kind kind, error_code ec, std::size_t bytes = 0);
+  // Forgets every operation in flight and destroys their parked handlers.
+  void drop_in_flight();
+
+  // Completions.
+  void finish_open(const std::string& path, open_options options, std::uint64_t op_id);
+  void finish_remove(const std::string& path, std::uint64_t op_id);
+  void finish_rename(const std::string& from, const std::string& to, std::uint64_t op_id);
+  void finish_read(std::uint64_t handle, std::optional<std::uint64_t> offset, std::uint64_t op_id);
+  void finish_write(std::uint64_t handle, std::optional<std::uint64_t> offset, std::string bytes,
+                    std::uint64_t op_id);
+  void finish_sync(std::uint64_t handle, sync_kind kind, std::uint64_t up_to, std::uint64_t op_id);
+  // The bytes a write may store at `offset` before the disk is full.
+  std::uint64_t room_for(const inode& file, std::uint64_t offset, std::uint64_t length) const;
+  void record_write(inode& file, std::uint64_t offset, std::string bytes);
+  void record_resize(inode& file, std::uint64_t size);
+
+  // Durability.
+  void sync_directory(std::string_view directory);
+  void make_durable(inode& file, std::uint64_t up_to);
+  std::string crash_image(std::uint64_t id, inode& file);
+  void rebuild_live_namespace();
+  void collect(std::uint64_t id);
+
+  // Lookups; null when gone.
+  handle_state* find_handle(std::uint64_t handle);
+  const handle_state* find_handle(std::uint64_t handle) const;
+  inode& inode_of(const handle_state& h) { return inodes_.at(h.inode); }
+  std::uint64_t used_bytes() const;
+  std::uint64_t misdirected_offset(std::uint64_t intended, std::uint64_t length,
+                                   std::uint64_t size);
+  void trace(trace_kind kind, std::array<std::uint64_t, 4> fields, std::string_view label = {});
+
+  world_state& state_;
+  host_record& host_;
+  const storage_config* config_;
+  storage_fault_counts faults_;
+  // Ordered containers only: the disk iterates them to decide things.
+  std::map<std::uint64_t, inode> inodes_;
+  std::map<std::string, std::uint64_t, std::less<>> names_;
+  std::map<std::string, std::uint64_t, std::less<>> durable_names_;
+  std::set<std::string, std::less<>> dirty_directories_;
+  std::map<std::uint64_t, handle_state> handles_;
+  std::map<std::uint64_t, in_flight> in_flight_;
+  std::uint64_t next_inode_ = 1;
+  std::uint64_t next_handle_ = 1;
+  std::uint64_t next_change_ = 1;
+  nanoseconds device_free_at_{0};
+};
+
+// The disks of a world, created on first use, with the storage
+// configuration (a default and per-host overrides). Lives as an Asio service
+// of the world's io_context so that the runtime layer need not know about it.
+class storage_system {
+ public:
+  explicit storage_system(world_state& state) : state_(state) {}
+  disk& disk_of(host_record& host);
+  // The host's disk, or null while nothing has used it (so that hosts
+  // without storage add nothing to the trace).
+  disk* find_disk(const host_record& host);
+  [[nodiscard]] const storage_config& config() const noexcept { return config_; }
+  void set_config(const storage_config& config);
+  void set_config(host_record& host, const storage_config& config);
+  [[nodiscard]] storage_fault_counts fault_counts() const;
+
+ private:
+  const storage_config& config_for(const host_record& host) const;
+
+  world_state& state_;
+  storage_config config_;
+  std::map<std::uint64_t, storage_config> overrides_;     // by host id
+  std::map<std::uint64_t, std::unique_ptr<disk>> disks_;  // by host id
+};
+
+storage_system& storage_of(world_state& state);
+
+// "/a/b" -> "/a", "/a" -> "/", "a" -> "".
+[[nodiscard]] std::string_view parent_directory(std::string_view path) noexcept;
+
+// Trace kinds of storage (trace.hpp reserves 200-299). Every record is
+// labelled "storage.<what>" (fault records name the fault), followed by the
+// path where there is one.
+namespace kinds {
+inline constexpr auto open = static_cast<trace_kind>(200);            // host, handle, error
+inline constexpr auto read = static_cast<trace_kind>(201);            // host, handle, offset, bytes
+inline constexpr auto write = static_cast<trace_kind>(202);           // host, handle, offset, bytes
+inline constexpr auto sync = static_cast<trace_kind>(203);            // host, handle, kind
+inline constexpr auto remove = static_cast<trace_kind>(204);          // host, error
+inline constexpr auto rename = static_cast<trace_kind>(205);          // host, error
+inline constexpr auto resize = static_cast<trace_kind>(206);          // host, handle, size
+inline constexpr auto directory_sync = static_cast<trace_kind>(207);  // host
+inline constexpr auto crash = static_cast<trace_kind>(208);           // host, kept, lost, files
+inline constexpr auto wipe = static_cast<trace_kind>(209);            // host, files
+inline constexpr auto shutdown = static_cast<trace_kind>(210);        // host, files
+inline constexpr auto fault = static_cast<trace_kind>(220);           // host, a, b, c; label: fault
+}  // namespace kinds
+
+}  // namespace moonpool::sim::detail::fs
