@@ -97,6 +97,47 @@ void apply_network_swarm(network_config& config, random_stream& random) {
   }
 }
 
+// Every storage fault kind the surface does not allow is off; in swarm mode
+// each allowed kind is then off for about half of the seeds, each with a
+// draw from the configuration stream (one per kind, allowed or not, so that
+// the draws do not depend on what is allowed).
+void apply_storage_chaos(storage_config& config, const chaos_surface& surface,
+                         random_stream& random) {
+  const storage_chaos_config& allowed = surface.storage;
+  const bool swarm = surface.mode == chaos_mode::swarm;
+  auto keep = [&](bool kind_allowed) {
+    const bool swarm_on = !swarm || random.chance(0.5);
+    return kind_allowed && swarm_on;
+  };
+  if (!keep(allowed.read_corruption)) {
+    config.read_corruption_probability = 0.0;
+  }
+  if (!keep(allowed.write_corruption)) {
+    config.write_corruption_probability = 0.0;
+  }
+  if (!keep(allowed.torn_writes)) {
+    config.torn_write_probability = 0.0;
+  }
+  if (!keep(allowed.misdirected_writes)) {
+    config.misdirected_write_probability = 0.0;
+  }
+  if (!keep(allowed.misdirected_reads)) {
+    config.misdirected_read_probability = 0.0;
+  }
+  if (!keep(allowed.phantom_writes)) {
+    config.phantom_write_probability = 0.0;
+  }
+  if (!keep(allowed.sync_failures)) {
+    config.sync_failure_probability = 0.0;
+  }
+  if (!keep(allowed.no_space)) {
+    config.no_space_probability = 0.0;
+  }
+  if (!keep(allowed.hangs)) {
+    config.hang_probability = 0.0;
+  }
+}
+
 std::string process_name(std::string_view base, std::size_t index, std::size_t count) {
   return count == 1 ? std::string(base) : std::string(base) + "-" + std::to_string(index);
 }
@@ -169,6 +210,8 @@ class iteration_runner {
   std::vector<std::unique_ptr<FaultInjector>> injectors_;
   std::unique_ptr<fault_context> faults_;
   network_config chaos_config_;
+  storage_config chaos_storage_config_;
+  bool storage_chaos_ = false;
   std::optional<attrition_config> attrition_;
   std::vector<actor_info> actors_;
   shared_state state_;
@@ -303,6 +346,7 @@ bool iteration_runner::drive(Predicate&& done, nanoseconds deadline) {
 
 void iteration_runner::configure() {
   network_config config = builder_.network_;
+  storage_config storage = builder_.storage_;
   bool spike_knobs = false;
   for (const chaos_surface& surface : builder_.chaos_) {
     switch (surface.surface) {
@@ -336,6 +380,11 @@ void iteration_runner::configure() {
       case chaos_surface::kind::buggify_knobs:
         spike_knobs = true;
         break;
+      case chaos_surface::kind::storage:
+        storage = storage_config::random_for_seed(world_.seed());
+        apply_storage_chaos(storage, surface, world_.streams().configuration);
+        storage_chaos_ = true;
+        break;
     }
   }
   if (spike_knobs) {
@@ -355,7 +404,8 @@ void iteration_runner::configure() {
   }
   chaos_config_ = config;
   world_.set_network_config(config);
-  world_.set_storage_config(builder_.storage_);
+  chaos_storage_config_ = storage;
+  world_.set_storage_config(storage);
 }
 
 void iteration_runner::build_topology() {
@@ -619,6 +669,9 @@ void iteration_runner::end_chaos() {
   stop_chaos_tasks();
   world_.heal_all();
   world_.set_network_config(quiet(chaos_config_));
+  if (storage_chaos_) {
+    world_.set_storage_config(chaos_storage_config_.without_faults());
+  }
   world_.state().trace(trace_chaos_end, {0, 0, 0, 0});
   if (!builder_.chaos_.empty()) {
     assertions::reachable_hit("phase: chaos ended");
@@ -749,6 +802,7 @@ seed_result iteration_runner::run(iteration_trace* trace) {
   result.events = world_.events_processed();
   result.sim_time = world_.now();
   result.trace_hash = world_.trace_hash();
+  result.storage_faults = world_.storage_faults();
   result.wall = detail::wall_now() - wall_start;
   if (following_recipe_) {
     result.recipe_steps_applied = world_.streams().simulation.breakpoints_reached();

@@ -31,7 +31,38 @@ std::string program_or_placeholder(std::string_view program) {
   return program.empty() ? std::string("<simulation>") : shell_quoted(program);
 }
 
+// Every count with its name, in the order of storage_fault_counts.
+std::vector<std::pair<const char*, std::uint64_t>> named_counts(const storage_fault_counts& c) {
+  return {{"read_corruptions", c.read_corruptions},
+          {"write_corruptions", c.write_corruptions},
+          {"torn_writes", c.torn_writes},
+          {"misdirected_writes", c.misdirected_writes},
+          {"misdirected_reads", c.misdirected_reads},
+          {"phantom_writes", c.phantom_writes},
+          {"sync_failures", c.sync_failures},
+          {"no_space", c.no_space},
+          {"hangs", c.hangs},
+          {"crash_lost_writes", c.crash_lost_writes},
+          {"crash_kept_writes", c.crash_kept_writes}};
+}
+
+boost::json::object to_json_object(const storage_fault_counts& counts) {
+  boost::json::object o;
+  for (const auto& [name, count] : named_counts(counts)) {
+    o[name] = count;
+  }
+  return o;
+}
+
 }  // namespace
+
+storage_fault_counts SimulationReport::storage_faults() const noexcept {
+  storage_fault_counts total;
+  for (const seed_result& s : seeds) {
+    total += s.storage_faults;
+  }
+  return total;
+}
 
 std::string replay_command(std::string_view program, std::uint64_t seed) {
   return program_or_placeholder(program) + " --seed " + std::to_string(seed);
@@ -70,9 +101,13 @@ std::string SimulationReport::to_json() const {
     if (s.recipe_steps_applied) {
       row["recipe_steps_applied"] = *s.recipe_steps_applied;
     }
+    if (s.storage_faults != storage_fault_counts{}) {
+      row["storage_faults"] = to_json_object(s.storage_faults);
+    }
     seed_rows.push_back(std::move(row));
   }
   root["seeds"] = std::move(seed_rows);
+  root["storage_faults"] = to_json_object(storage_faults());
   boost::json::array assertion_rows;
   for (const assertion_row& a : assertions) {
     boost::json::object row;
@@ -174,6 +209,19 @@ std::string SimulationReport::to_text(bool brief) const {
       << " failed (stopped by " << stop_reason << ")" << (incomplete ? ", INCOMPLETE" : "") << "\n";
   out << "  wall " << seconds(wall) << ", simulated " << seconds(sim_total) << ", " << events
       << " events\n";
+  const storage_fault_counts faults = storage_faults();
+  if (faults != storage_fault_counts{}) {
+    // Only the kinds that happened: a line a reader can scan.
+    out << "  storage faults:";
+    const char* separator = " ";
+    for (const auto& [kind, count] : named_counts(faults)) {
+      if (count > 0) {
+        out << separator << kind << " " << count;
+        separator = ", ";
+      }
+    }
+    out << "\n";
+  }
   if (!coverage_signal.empty()) {
     out << "  coverage signal: " << coverage_signal
         << (convergence_timeout ? " (cap reached before it settled)" : " (settled)") << "\n";

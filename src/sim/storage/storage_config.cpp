@@ -45,6 +45,63 @@ storage_config storage_config::fast_local() {
   return config;
 }
 
+namespace {
+
+// A range [low, high) with low in [low_min, low_max) and high at least low.
+storage_latency random_range(random_stream& random, std::int64_t low_min, std::int64_t low_max,
+                             std::int64_t spread_max) {
+  const std::int64_t low = static_cast<std::int64_t>(
+      random.between(static_cast<std::uint64_t>(low_min), static_cast<std::uint64_t>(low_max)));
+  const std::int64_t spread =
+      static_cast<std::int64_t>(random.below(static_cast<std::uint64_t>(spread_max)));
+  return {std::chrono::nanoseconds(low), std::chrono::nanoseconds(low + spread)};
+}
+
+// A probability in [low, high) with 1e-6 steps.
+double random_probability(random_stream& random, double low, double high) {
+  const auto steps = static_cast<std::uint64_t>((high - low) * 1e6);
+  return low + static_cast<double>(random.below(steps)) / 1e6;
+}
+
+}  // namespace
+
+storage_config storage_config::random_for_seed(std::uint64_t seed) {
+  random_stream random(seed ^ 0x73746F72636F6E66ULL);  // "storconf"
+  storage_config config;
+  // One draw per statement: argument evaluation order is unspecified.
+  config.read_latency = random_range(random, 10'000, 100'000, 400'000);
+  config.write_latency = random_range(random, 20'000, 200'000, 800'000);
+  config.sync_latency = random_range(random, 200'000, 2'000'000, 8'000'000);
+  config.metadata_latency = random_range(random, 1'000, 50'000, 200'000);
+  config.iops_max = random.between(5'000, 100'001);
+  config.bandwidth_bytes_per_second_max = random.between(50'000'000, 1'000'000'001);
+  config.crash_unsynced_survival_probability = random_probability(random, 0.1, 0.9);
+  config.read_corruption_probability = random_probability(random, 1e-4, 1e-2);
+  config.write_corruption_probability = random_probability(random, 1e-4, 1e-2);
+  config.torn_write_probability = random_probability(random, 0.1, 0.9);
+  config.misdirected_write_probability = random_probability(random, 1e-4, 5e-3);
+  config.misdirected_read_probability = random_probability(random, 1e-4, 5e-3);
+  config.phantom_write_probability = random_probability(random, 1e-4, 5e-3);
+  config.sync_failure_probability = random_probability(random, 1e-3, 5e-2);
+  config.no_space_probability = random_probability(random, 1e-4, 1e-2);
+  config.hang_probability = random_probability(random, 1e-4, 2e-3);
+  return config;
+}
+
+storage_config storage_config::without_faults() const {
+  storage_config calm = *this;
+  calm.read_corruption_probability = 0.0;
+  calm.write_corruption_probability = 0.0;
+  calm.torn_write_probability = 0.0;
+  calm.misdirected_write_probability = 0.0;
+  calm.misdirected_read_probability = 0.0;
+  calm.phantom_write_probability = 0.0;
+  calm.sync_failure_probability = 0.0;
+  calm.no_space_probability = 0.0;
+  calm.hang_probability = 0.0;
+  return calm;
+}
+
 void storage_config::validate() const {
   require_latency(read_latency, "read_latency");
   require_latency(write_latency, "write_latency");

@@ -39,11 +39,28 @@ struct attrition_config {
   void validate() const;
 };
 
+// The storage fault kinds chaos::storage may turn on. A store that cannot
+// survive a kind by design leaves it out (a log kept in one copy cannot
+// survive misdirected writes, which overwrite records it already synced),
+// and says why.
+struct storage_chaos_config {
+  bool read_corruption = true;
+  bool write_corruption = true;
+  bool torn_writes = true;
+  bool misdirected_writes = true;
+  bool misdirected_reads = true;
+  bool phantom_writes = true;
+  bool sync_failures = true;
+  bool no_space = true;
+  bool hangs = true;
+};
+
 struct chaos_surface {
-  enum class kind : std::uint8_t { network, attrition, buggify_knobs };
+  enum class kind : std::uint8_t { network, attrition, buggify_knobs, storage };
   kind surface;
   chaos_mode mode = chaos_mode::random;
   attrition_config attrition{};
+  storage_chaos_config storage{};
 };
 
 namespace chaos {
@@ -55,6 +72,14 @@ inline chaos_surface attrition(attrition_config config = {}, chaos_mode mode = c
 }
 inline chaos_surface buggify_knobs() {
   return {chaos_surface::kind::buggify_knobs, {}, {}};
+}
+// Every disk gets storage_config::random_for_seed(seed): latencies and
+// throughput drawn per seed, and each allowed fault kind on with a drawn
+// probability. Swarm mode then switches each kind off for about half of the
+// seeds (configuration stream). Faults stop when chaos ends; latencies stay.
+inline chaos_surface storage(chaos_mode mode = chaos_mode::random,
+                             storage_chaos_config allowed = {}) {
+  return {chaos_surface::kind::storage, mode, {}, allowed};
 }
 }  // namespace chaos
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "moonpool/explore/explorer.hpp"
+#include "moonpool/sim/storage/storage_faults.hpp"
 
 namespace moonpool::sim {
 
@@ -26,6 +27,8 @@ struct seed_result {
   // than the recipe holds means it came from another binary or the code
   // changed since it was recorded.
   std::optional<std::size_t> recipe_steps_applied;
+  // What every disk of the seed's world injected, by kind.
+  storage_fault_counts storage_faults;
 };
 
 // The command that runs one seed, or one explored timeline, of `program`
@@ -74,6 +77,8 @@ struct SimulationReport {
   // With --replay: the recipe that was replayed.
   std::optional<explore::recipe> replayed;
 
+  // The storage faults of every seed, summed.
+  [[nodiscard]] storage_fault_counts storage_faults() const noexcept;
   [[nodiscard]] bool ok() const noexcept {
     return failed == 0 && (!exploration || exploration->bugs == 0);
   }

@@ -5,6 +5,7 @@
 //
 //   storage_config{}               the reference engine's timings, no faults
 //   storage_config::fast_local()   microsecond latencies, no faults
+//   storage_config::random_for_seed(seed)   timings and faults drawn per seed
 //
 // Probabilities are per opportunity: per read or write (corruption,
 // misdirection, phantom writes, no space, hangs), per sync (sync failure),
@@ -79,6 +80,13 @@ struct storage_config {
 
   // Microsecond latencies, 1,000,000 IOPS, 1 GB/s, no faults.
   static storage_config fast_local();
+  // Latencies, throughput, crash survival and every fault kind drawn from
+  // the seed (a stream of its own, so the run's draws do not shift); every
+  // fault is on. chaos::storage starts from it. Ranges: docs/storage.md.
+  static storage_config random_for_seed(std::uint64_t seed);
+  // The same timings and durability, every fault off: what a disk does
+  // once chaos has ended.
+  [[nodiscard]] storage_config without_faults() const;
 
   // Throws std::invalid_argument naming the first bad field.
   void validate() const;
