@@ -119,6 +119,20 @@ asio::awaitable<void> put(Storage disk, std::string path, std::string content) {
   co_await asio::async_write_at(f, 0, asio::buffer(content), asio::use_awaitable);
 }
 
+// The example of docs/storage.md ("One store, two worlds"), written once.
+template <class Storage>
+asio::awaitable<void> replace(Storage disk, std::string path, std::string content) {
+  using moonpool::sim::open_options;
+  using moonpool::sim::sync_kind;
+  auto f = co_await disk.async_open(
+      path + ".new", open_options::write | open_options::create | open_options::truncate,
+      asio::use_awaitable);
+  co_await asio::async_write_at(f, 0, asio::buffer(content), asio::use_awaitable);
+  co_await f.async_sync(sync_kind::data, asio::use_awaitable);
+  co_await disk.async_rename(path + ".new", path, asio::use_awaitable);
+  co_await disk.async_sync_directory(path.substr(0, path.rfind('/')), asio::use_awaitable);
+}
+
 }  // namespace
 
 template <class Backend>
@@ -500,4 +514,14 @@ TYPED_TEST(StorageConformance, CancellationAndCloseAbortWithoutEffect) {
   });
   this->backend.drain();
   EXPECT_TRUE(checked);
+}
+
+TYPED_TEST(StorageConformance, AStoreWrittenOnceRunsOnBoth) {
+  this->backend.run([&]() -> asio::awaitable<void> {
+    auto disk = this->backend.storage();
+    co_await replace(disk, "/kv/snapshot", "first");
+    co_await replace(disk, "/kv/snapshot", "second");
+    EXPECT_EQ(co_await slurp(disk, "/kv/snapshot"), "second");
+    EXPECT_EQ(disk.list("/kv"), (std::vector<std::string>{"snapshot"}));
+  });
 }
