@@ -3,7 +3,9 @@
 #   1. the default build (g++ 12, Release) and every test;
 #   2. a clang++ 14 Debug build of a few simulations, only to check that
 #      the same seed gives the same trace hash in both builds
-#      (scripts/check-determinism.sh).
+#      (scripts/check-determinism.sh);
+#   3. the asan preset (g++ ASan + UBSan): every test again, simulations
+#      over fewer seeds (docs/debugging.md, "Under the sanitizers").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,3 +14,7 @@ cmake --build --preset default
 ctest --preset default
 
 bash scripts/check-determinism.sh
+
+cmake --preset asan
+cmake --build --preset asan
+ctest --preset asan

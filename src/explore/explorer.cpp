@@ -540,10 +540,12 @@ void fork_here(std::string_view mark, std::uint32_t mark_index, sim::detail::wor
   }
 }
 
-// A forked timeline costs about this many bare forks (measured on a 2-vCPU
-// VM: a bare fork of a simulation process 1 to 3 ms, a forked maze child
-// about 10 ms).
-constexpr int fork_cost_factor = 4;
+// A forked timeline costs about this many bare forks: the copy-on-write
+// faults of every page it writes and the teardown of its copy come on top
+// (measured on a 2-vCPU VM: a bare fork of a small simulation process
+// 0.5 to 3 ms, a forked maze child 4 ms, a forked sim-escrow child 10 to
+// 35 ms).
+constexpr int fork_cost_factor = 20;
 
 // The cost of one fork() and wait of a child that exits at once: the part
 // of a forked timeline's cost that does not depend on what it runs.
