@@ -136,6 +136,12 @@ void apply_storage_chaos(storage_config& config, const chaos_surface& surface,
   if (!keep(allowed.hangs)) {
     config.hang_probability = 0.0;
   }
+  if (!keep(allowed.stalls)) {
+    config.stall_gap = {};
+  }
+  if (!keep(allowed.throttles)) {
+    config.throttle_gap = {};
+  }
 }
 
 std::string process_name(std::string_view base, std::size_t index, std::size_t count) {
@@ -212,6 +218,8 @@ class iteration_runner {
   network_config chaos_config_;
   storage_config chaos_storage_config_;
   bool storage_chaos_ = false;
+  // Hosts whose disk storage_for adjusted, with their configuration.
+  std::vector<std::pair<host, storage_config>> host_storage_;
   std::optional<attrition_config> attrition_;
   std::vector<actor_info> actors_;
   shared_state state_;
@@ -483,6 +491,18 @@ void iteration_runner::build_topology() {
     }
     target->record().names.push_back(alias);
   }
+  for (const auto& [actor, adjust] : builder_.storage_for_) {
+    const std::optional<host> target = host_named(actor);
+    if (!target) {
+      throw std::invalid_argument("storage_for(\"" + actor +
+                                  "\"): no process or workload is named '" + actor +
+                                  "' (processes of a group of several are numbered: name-0, ...)");
+    }
+    storage_config config = chaos_storage_config_;
+    adjust(config);
+    world_.set_storage_config(*target, config);  // validates, naming the field
+    host_storage_.emplace_back(*target, config);
+  }
 }
 
 asio::awaitable<void> iteration_runner::run_process(process_slot& p, std::uint64_t generation) {
@@ -671,6 +691,9 @@ void iteration_runner::end_chaos() {
   world_.set_network_config(quiet(chaos_config_));
   if (storage_chaos_) {
     world_.set_storage_config(chaos_storage_config_.without_faults());
+    for (const auto& [where, config] : host_storage_) {
+      world_.set_storage_config(where, config.without_faults());
+    }
   }
   world_.state().trace(trace_chaos_end, {0, 0, 0, 0});
   if (!builder_.chaos_.empty()) {

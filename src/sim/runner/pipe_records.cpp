@@ -17,20 +17,6 @@ using moonpool::detail::put_u64;
 
 int report_fd = -1;  // the pipe's write end, in a child that reports
 
-// The counts in one fixed order, for both directions of the codec.
-std::array<std::uint64_t, 11> storage_counts(const storage_fault_counts& c) {
-  return {c.read_corruptions,   c.write_corruptions, c.torn_writes,
-          c.misdirected_writes, c.misdirected_reads, c.phantom_writes,
-          c.sync_failures,      c.no_space,          c.hangs,
-          c.crash_lost_writes,  c.crash_kept_writes};
-}
-std::array<std::uint64_t*, 11> storage_counts(storage_fault_counts& c) {
-  return {&c.read_corruptions,   &c.write_corruptions, &c.torn_writes,
-          &c.misdirected_writes, &c.misdirected_reads, &c.phantom_writes,
-          &c.sync_failures,      &c.no_space,          &c.hangs,
-          &c.crash_lost_writes,  &c.crash_kept_writes};
-}
-
 }  // namespace
 
 std::string encode(const seed_result& r) {
@@ -42,8 +28,8 @@ std::string encode(const seed_result& r) {
   put_u64(body, static_cast<std::uint64_t>(r.wall.count()));
   put_text(body, r.trace_hash);
   put_text(body, r.error);
-  for (std::uint64_t count : storage_counts(r.storage_faults)) {
-    put_u64(body, count);
+  for (const storage_fault_count_field& field : storage_fault_count_fields) {
+    put_u64(body, r.storage_faults.*field.member);
   }
   return body;
 }
@@ -58,8 +44,8 @@ seed_result decode(std::string_view body) {
   r.wall = std::chrono::nanoseconds(static_cast<std::int64_t>(in.u64()));
   r.trace_hash = std::string(in.text());
   r.error = std::string(in.text());
-  for (std::uint64_t* count : storage_counts(r.storage_faults)) {
-    *count = in.u64();
+  for (const storage_fault_count_field& field : storage_fault_count_fields) {
+    r.storage_faults.*field.member = in.u64();
   }
   return r;
 }

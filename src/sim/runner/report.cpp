@@ -31,25 +31,10 @@ std::string program_or_placeholder(std::string_view program) {
   return program.empty() ? std::string("<simulation>") : shell_quoted(program);
 }
 
-// Every count with its name, in the order of storage_fault_counts.
-std::vector<std::pair<const char*, std::uint64_t>> named_counts(const storage_fault_counts& c) {
-  return {{"read_corruptions", c.read_corruptions},
-          {"write_corruptions", c.write_corruptions},
-          {"torn_writes", c.torn_writes},
-          {"misdirected_writes", c.misdirected_writes},
-          {"misdirected_reads", c.misdirected_reads},
-          {"phantom_writes", c.phantom_writes},
-          {"sync_failures", c.sync_failures},
-          {"no_space", c.no_space},
-          {"hangs", c.hangs},
-          {"crash_lost_writes", c.crash_lost_writes},
-          {"crash_kept_writes", c.crash_kept_writes}};
-}
-
 boost::json::object to_json_object(const storage_fault_counts& counts) {
   boost::json::object o;
-  for (const auto& [name, count] : named_counts(counts)) {
-    o[name] = count;
+  for (const storage_fault_count_field& field : storage_fault_count_fields) {
+    o[field.name] = counts.*field.member;
   }
   return o;
 }
@@ -214,9 +199,9 @@ std::string SimulationReport::to_text(bool brief) const {
     // Only the kinds that happened: a line a reader can scan.
     out << "  storage faults:";
     const char* separator = " ";
-    for (const auto& [kind, count] : named_counts(faults)) {
-      if (count > 0) {
-        out << separator << kind << " " << count;
+    for (const storage_fault_count_field& field : storage_fault_count_fields) {
+      if (const std::uint64_t count = faults.*field.member; count > 0) {
+        out << separator << field.name << " " << count;
         separator = ", ";
       }
     }

@@ -126,6 +126,17 @@ SimulationBuilder& SimulationBuilder::storage(storage_config config) {
   return *this;
 }
 
+SimulationBuilder& SimulationBuilder::storage_for(std::string actor,
+                                                  std::function<void(storage_config&)> adjust) {
+  if (actor.empty() || !adjust) {
+    throw std::invalid_argument(
+        "SimulationBuilder::storage_for needs an actor name and a function, e.g. "
+        "storage_for(\"kv-0\", [](storage_config& c) { c.iops_max = 200; })");
+  }
+  storage_for_.emplace_back(std::move(actor), std::move(adjust));
+  return *this;
+}
+
 SimulationBuilder& SimulationBuilder::invariant(std::string name, invariant_check check) {
   invariants_.push_back({std::move(name), std::move(check)});
   return *this;

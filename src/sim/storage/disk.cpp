@@ -47,7 +47,12 @@ std::string_view parent_directory(std::string_view path) noexcept {
 }
 
 disk::disk(world_state& state, host_record& host, const storage_config* config)
-    : state_(state), host_(host), config_(config) {}
+    : state_(state),
+      host_(host),
+      config_(config),
+      // Both schedules start when the disk is first used (it is made then).
+      stalls_(mix64(state.seed() ^ 0x7374616C6C730000ULL ^ host.id), state.now()),  // "stalls"
+      throttles_(mix64(state.seed() ^ 0x7468726F74746C65ULL ^ host.id), state.now()) {}
 
 void disk::trace(trace_kind kind, std::array<std::uint64_t, 4> fields, std::string_view label) {
   fields[0] = host_.id;
@@ -56,7 +61,23 @@ void disk::trace(trace_kind kind, std::array<std::uint64_t, 4> fields, std::stri
 
 // --- scheduling ------------------------------------------------------------------
 
-nanoseconds disk::transfer_done(std::uint64_t bytes) {
+nanoseconds disk::after_stalls(nanoseconds t, std::uint64_t op_id) {
+  while (const episode_schedule::episode* stall =
+             stalls_.at(t, state_.now(), config().stall_gap, config().stall_length)) {
+    if (stall->number >= stalls_counted_) {
+      stalls_counted_ = stall->number + 1;
+      ++faults_.stalls;
+      trace(kinds::fault,
+            {0, op_id, static_cast<std::uint64_t>(stall->start.count()),
+             static_cast<std::uint64_t>(stall->end.count())},
+            "storage.stall");
+    }
+    t = stall->end;
+  }
+  return t;
+}
+
+nanoseconds disk::transfer_done(std::uint64_t bytes, std::uint64_t op_id) {
   // The reference's per-operation cost (1 s / IOPS + bytes / bandwidth),
   // spent on the device one transfer at a time: concurrent operations queue.
   const std::uint64_t iops = std::max<std::uint64_t>(config().iops_max, 1);
@@ -66,8 +87,20 @@ nanoseconds disk::transfer_done(std::uint64_t bytes) {
   // Split so that bytes * 1e9 cannot overflow.
   const std::uint64_t bandwidth_ns =
       bytes / bandwidth * second_ns + bytes % bandwidth * second_ns / bandwidth;
-  const nanoseconds transfer(static_cast<std::int64_t>(second_ns / iops + bandwidth_ns));
-  const nanoseconds start = std::max(state_.now(), device_free_at_);
+  nanoseconds transfer(static_cast<std::int64_t>(second_ns / iops + bandwidth_ns));
+  const nanoseconds start = after_stalls(std::max(state_.now(), device_free_at_), op_id);
+  if (const episode_schedule::episode* throttle =
+          throttles_.at(start, state_.now(), config().throttle_gap, config().throttle_length)) {
+    transfer *= static_cast<std::int64_t>(config().throttle_factor);
+    if (throttle->number >= throttles_counted_) {
+      throttles_counted_ = throttle->number + 1;
+      ++faults_.throttles;
+      trace(kinds::fault,
+            {0, op_id, static_cast<std::uint64_t>(throttle->start.count()),
+             static_cast<std::uint64_t>(throttle->end.count())},
+            "storage.throttle");
+    }
+  }
   device_free_at_ = start + transfer;
   return device_free_at_;
 }
@@ -84,6 +117,7 @@ bool disk::roll_hang(std::uint64_t op_id, op_kind kind, std::uint64_t handle) {
 
 void disk::start(std::uint64_t op_id, op_kind kind, std::uint64_t handle, nanoseconds at,
                  callback completion) {
+  at = after_stalls(at, op_id);
   const std::uint64_t event =
       state_.schedule_at(at, trace_kind::event, {host_.id, op_id, 7}, std::move(completion));
   in_flight_[op_id] = in_flight{kind, handle, event};
@@ -422,7 +456,7 @@ void disk::submit_read(std::uint64_t handle, std::optional<std::uint64_t> offset
   const std::uint64_t from = offset.value_or(h->position);
   const std::uint64_t bytes =
       from >= size ? 0 : std::min<std::uint64_t>(op->capacity(), size - from);
-  const nanoseconds at = transfer_done(bytes) + latency;
+  const nanoseconds at = transfer_done(bytes, op_id) + latency;
   start(op_id, op_kind::io, handle, at,
         [this, handle, offset, op_id] { finish_read(handle, offset, op_id); });
 }
@@ -503,7 +537,7 @@ void disk::submit_write(std::uint64_t handle, std::optional<std::uint64_t> offse
     return;
   }
   const nanoseconds latency = config().write_latency.sample(random());
-  const nanoseconds at = transfer_done(bytes.size()) + latency;
+  const nanoseconds at = transfer_done(bytes.size(), op_id) + latency;
   start(op_id, op_kind::io, handle, at,
         [this, handle, offset, bytes = std::move(bytes), op_id]() mutable {
           finish_write(handle, offset, std::move(bytes), op_id);

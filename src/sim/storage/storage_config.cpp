@@ -3,8 +3,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "moonpool/sim/storage/storage_faults.hpp"
-
 namespace moonpool::sim {
 namespace {
 
@@ -85,6 +83,14 @@ storage_config storage_config::random_for_seed(std::uint64_t seed) {
   config.sync_failure_probability = random_probability(random, 1e-3, 5e-2);
   config.no_space_probability = random_probability(random, 1e-4, 1e-2);
   config.hang_probability = random_probability(random, 1e-4, 2e-3);
+  // Episodes: stalls of 10 ms to 3 s with gaps of 5 to 90 s, throttles (2x
+  // to 20x) of 1 to 20 s with gaps of 10 to 180 s.
+  constexpr std::int64_t ms = 1'000'000;
+  config.stall_gap = random_range(random, 5'000 * ms, 30'000 * ms, 60'000 * ms);
+  config.stall_length = random_range(random, 10 * ms, 500 * ms, 2'500 * ms);
+  config.throttle_gap = random_range(random, 10'000 * ms, 60'000 * ms, 120'000 * ms);
+  config.throttle_length = random_range(random, 1'000 * ms, 5'000 * ms, 15'000 * ms);
+  config.throttle_factor = random.between(2, 21);
   return config;
 }
 
@@ -99,6 +105,8 @@ storage_config storage_config::without_faults() const {
   calm.sync_failure_probability = 0.0;
   calm.no_space_probability = 0.0;
   calm.hang_probability = 0.0;
+  calm.stall_gap = {};
+  calm.throttle_gap = {};
   return calm;
 }
 
@@ -120,21 +128,16 @@ void storage_config::validate() const {
   require_probability(sync_failure_probability, "sync_failure_probability");
   require_probability(no_space_probability, "no_space_probability");
   require_probability(hang_probability, "hang_probability");
-}
-
-storage_fault_counts& storage_fault_counts::operator+=(const storage_fault_counts& other) noexcept {
-  read_corruptions += other.read_corruptions;
-  write_corruptions += other.write_corruptions;
-  torn_writes += other.torn_writes;
-  misdirected_writes += other.misdirected_writes;
-  misdirected_reads += other.misdirected_reads;
-  phantom_writes += other.phantom_writes;
-  sync_failures += other.sync_failures;
-  no_space += other.no_space;
-  hangs += other.hangs;
-  crash_lost_writes += other.crash_lost_writes;
-  crash_kept_writes += other.crash_kept_writes;
-  return *this;
+  require_latency(stall_gap, "stall_gap");
+  require_latency(stall_length, "stall_length");
+  require_latency(throttle_gap, "throttle_gap");
+  require_latency(throttle_length, "throttle_length");
+  // An episode of no length would let a schedule repeat itself at one instant.
+  require(stall_gap.is_zero() || stall_length.low.count() > 0, "stall_length",
+          "must be at least 1 ns while stalls are on (stall_gap is not zero)");
+  require(throttle_gap.is_zero() || throttle_length.low.count() > 0, "throttle_length",
+          "must be at least 1 ns while throttles are on (throttle_gap is not zero)");
+  require(throttle_factor >= 1, "throttle_factor", "must be at least 1");
 }
 
 }  // namespace moonpool::sim

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write_at.hpp>
 #include <boost/json.hpp>
+#include <map>
 #include <string>
 
 #include "moonpool/sim.hpp"
@@ -67,12 +68,14 @@ struct disk_churner : moonpool::sim::Process {
 };
 
 struct idle_workload : moonpool::sim::Workload {
+  std::chrono::nanoseconds idle_for = 3s;
   std::string_view name() const override { return "idle"; }
-  asio::awaitable<void> run(Context&) override { co_await moonpool::sim::sleep(3s); }
+  asio::awaitable<void> run(Context&) override { co_await moonpool::sim::sleep(idle_for); }
 };
 
 SimulationBuilder churning(chaos_mode mode, storage_chaos_config allowed = {},
-                           std::chrono::nanoseconds quiet_for = {}) {
+                           std::chrono::nanoseconds quiet_for = {},
+                           std::chrono::nanoseconds chaos_for = 2s) {
   SimulationBuilder sim;
   sim.processes(1,
                 [quiet_for] {
@@ -80,8 +83,12 @@ SimulationBuilder churning(chaos_mode mode, storage_chaos_config allowed = {},
                   p->quiet_for = quiet_for;
                   return p;
                 })
-      .workload([] { return std::make_unique<idle_workload>(); })
-      .chaos_duration(2s)
+      .workload([chaos_for] {
+        auto w = std::make_unique<idle_workload>();
+        w->idle_for = chaos_for + 1s;
+        return w;
+      })
+      .chaos_duration(chaos_for)
       .enable_chaos({moonpool::sim::chaos::storage(mode, allowed)});
   return sim;
 }
@@ -211,4 +218,97 @@ TEST(StorageChaos, ASimulationWithoutStorageReportsNoStorageFaults) {
   const boost::json::value json = boost::json::parse(report.to_json());
   EXPECT_EQ(json.at("storage_faults").at("hangs").to_number<std::uint64_t>(), 0u);
   EXPECT_FALSE(json.at("seeds").at(0).as_object().contains("storage_faults"));
+}
+
+// --- storage_for: one host's disk differs ---------------------------------------------
+
+namespace {
+
+// Times one write on its own disk and files it under its process name.
+struct write_timer : moonpool::sim::Process {
+  std::map<std::string, std::chrono::nanoseconds>* took;
+  explicit write_timer(std::map<std::string, std::chrono::nanoseconds>* t) : took(t) {}
+  std::string_view name() const override { return "timer"; }
+  asio::awaitable<void> run(Context& ctx) override {
+    using moonpool::sim::open_options;
+    auto f = co_await ctx.storage().async_open("/f", open_options::write | open_options::create,
+                                               asio::use_awaitable);
+    const auto start = ctx.now();
+    co_await asio::async_write_at(f, 0, asio::buffer(std::string(512, 'x')), asio::use_awaitable);
+    (*took)[std::string(ctx.name())] = ctx.now() - start;
+    co_await moonpool::sim::sleep(1h);  // until shut down
+  }
+};
+
+SimulationBuilder timed_pair(std::map<std::string, std::chrono::nanoseconds>* took) {
+  SimulationBuilder sim;
+  sim.processes(2, [took] { return std::make_unique<write_timer>(took); })
+      .workload([] { return std::make_unique<idle_workload>(); })
+      .storage(storage_config::fast_local());
+  return sim;
+}
+
+}  // namespace
+
+TEST(StorageFor, AdjustsOneHostsDiskOnly) {
+  std::map<std::string, std::chrono::nanoseconds> took;
+  auto sim = timed_pair(&took);
+  sim.storage_for("timer-1", [](storage_config& c) {
+    c.write_latency = moonpool::sim::storage_latency::fixed(7ms);
+  });
+  const auto result = sim.run_seed(1);
+  ASSERT_TRUE(result.ok) << result.error;
+  ASSERT_EQ(took.size(), 2U);
+  EXPECT_LT(took.at("timer-0"), 100us);  // fast_local
+  EXPECT_GE(took.at("timer-1"), 7ms);
+  EXPECT_LT(took.at("timer-1"), 7ms + 100us);
+}
+
+TEST(StorageFor, StartsFromWhatChaosDrewAndEndsItsFaultsWithChaos) {
+  // Every write on churner-0's disk is corrupted during chaos, and none
+  // after: the adjustment starts from the drawn configuration, whose faults
+  // end with chaos like every disk's.
+  auto during = churning(chaos_mode::random, {}, 0ms);
+  during.storage_for("churner", [](storage_config& c) { c.write_corruption_probability = 1.0; });
+  const auto on = during.run_seed(5);
+  ASSERT_TRUE(on.ok) << on.error;
+  EXPECT_GT(on.storage_faults.write_corruptions, 100U);
+  EXPECT_GT(on.storage_faults.sync_failures, 0U);  // still the drawn faults
+  auto after = churning(chaos_mode::random, {}, 2500ms);
+  after.storage_for("churner", [](storage_config& c) { c.write_corruption_probability = 1.0; });
+  const auto off = after.run_seed(5);
+  ASSERT_TRUE(off.ok) << off.error;
+  EXPECT_EQ(off.storage_faults.total_faults(), 0U);
+}
+
+TEST(StorageFor, AnUnknownNameOrABadValueFailsTheSeedSayingSo) {
+  std::map<std::string, std::chrono::nanoseconds> took;
+  auto sim = timed_pair(&took);
+  sim.storage_for("timer", [](storage_config&) {});  // the two are timer-0 and timer-1
+  const auto unknown = sim.run_seed(1);
+  EXPECT_FALSE(unknown.ok);
+  EXPECT_NE(unknown.error.find("storage_for(\"timer\"): no process or workload is named 'timer'"),
+            std::string::npos)
+      << unknown.error;
+  auto bad = timed_pair(&took);
+  bad.storage_for("timer-0", [](storage_config& c) { c.iops_max = 0; });
+  const auto invalid = bad.run_seed(1);
+  EXPECT_FALSE(invalid.ok);
+  EXPECT_NE(invalid.error.find("storage_config.iops_max"), std::string::npos) << invalid.error;
+  EXPECT_THROW(SimulationBuilder().storage_for("x", nullptr), std::invalid_argument);
+}
+
+TEST(StorageChaos, EpisodesAreChaosKindsAndCounted) {
+  // Long enough for the drawn schedules (a stall every 5 to 60 s) to land.
+  const auto sim = churning(chaos_mode::random, {}, {}, std::chrono::minutes(3));
+  const auto report = run_seeds(sim, 3);
+  EXPECT_TRUE(report.ok()) << report.to_text();
+  EXPECT_GT(report.storage_faults().stalls, 0U);
+  EXPECT_GT(report.storage_faults().throttles, 0U);
+  storage_chaos_config allowed;
+  allowed.stalls = false;
+  allowed.throttles = false;
+  const auto calm = churning(chaos_mode::random, allowed, {}, std::chrono::minutes(3));
+  const auto without = run_seeds(calm, 3);
+  EXPECT_EQ(without.storage_faults().stalls + without.storage_faults().throttles, 0U);
 }

@@ -53,6 +53,8 @@ struct storage_chaos_config {
   bool sync_failures = true;
   bool no_space = true;
   bool hangs = true;
+  bool stalls = true;
+  bool throttles = true;
 };
 
 struct chaos_surface {

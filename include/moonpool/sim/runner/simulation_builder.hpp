@@ -132,6 +132,14 @@ class SimulationBuilder {
   // The storage configuration of every host (default: storage_config{},
   // the reference timings and no faults; docs/storage.md).
   SimulationBuilder& storage(storage_config config);
+  // One host's disk differs from the others: `adjust` edits the
+  // configuration that host would have had (the one above, or what
+  // chaos::storage drew for the seed) before each seed starts. When storage
+  // chaos ends, its faults and episodes stop as on every disk. `actor` names a
+  // process as numbered ("kv-1" of three "kv") or a workload; a name that
+  // matches none fails the seed saying so.
+  //   .storage_for("kv-0", [](storage_config& c) { c.iops_max = 200; })
+  SimulationBuilder& storage_for(std::string actor, std::function<void(storage_config&)> adjust);
   // Runs after every simulation step; throwing fails the seed.
   SimulationBuilder& invariant(std::string name, invariant_check check);
   // Simulated time allowed for each of setup, run and check.
@@ -189,6 +197,7 @@ class SimulationBuilder {
   std::vector<chaos_surface> chaos_;
   network_config network_{};
   storage_config storage_{};
+  std::vector<std::pair<std::string, std::function<void(storage_config&)>>> storage_for_;
   std::vector<named_invariant> invariants_;
   std::vector<fault_factory> faults_;
   std::vector<wipe_hook> wipe_hooks_;

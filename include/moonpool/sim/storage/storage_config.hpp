@@ -9,7 +9,8 @@
 //
 // Probabilities are per opportunity: per read or write (corruption,
 // misdirection, phantom writes, no space, hangs), per sync (sync failure),
-// per unsynced write at a crash (loss, tearing). docs/storage.md has the model.
+// per unsynced write at a crash (loss, tearing). Stalls and throttles are
+// episodes in time. docs/storage.md has the model.
 
 #include <chrono>
 #include <cstdint>
@@ -26,6 +27,7 @@ struct storage_latency {
   std::chrono::nanoseconds high{0};
 
   static storage_latency fixed(std::chrono::nanoseconds value) { return {value, value}; }
+  [[nodiscard]] bool is_zero() const noexcept { return high.count() == 0; }
   std::chrono::nanoseconds sample(random_stream& random) const;
 };
 
@@ -78,14 +80,32 @@ struct storage_config {
   // the host's death ends it): a missing timeout becomes a stuck seed.
   double hang_probability = 0.0;
 
+  // --- episodes (off by default) ---------------------------------------------------
+  // Stretches of time when the device misbehaves as a whole (a firmware
+  // pause, garbage collection in an SSD, a saturated storage network):
+  //   stall     nothing the device does completes, and no transfer starts,
+  //             until the stall ends;
+  //   throttle  a transfer that starts inside it takes throttle_factor times
+  //             as long.
+  // Each kind follows its own schedule per host: the first episode starts a
+  // gap after the host's disk is first used (or after the kind is turned
+  // back on), each next one a gap after the previous one ended; gaps and lengths are drawn from the
+  // host's own stream (the seed and the host fix where episodes fall, not
+  // what the code does). A zero gap range ({0, 0}, the default) is off.
+  storage_latency stall_gap{};
+  storage_latency stall_length{std::chrono::milliseconds(100), std::chrono::seconds(2)};
+  storage_latency throttle_gap{};
+  storage_latency throttle_length{std::chrono::seconds(1), std::chrono::seconds(10)};
+  std::uint64_t throttle_factor = 10;
+
   // Microsecond latencies, 1,000,000 IOPS, 1 GB/s, no faults.
   static storage_config fast_local();
   // Latencies, throughput, crash survival and every fault kind drawn from
   // the seed (a stream of its own, so the run's draws do not shift); every
   // fault is on. chaos::storage starts from it. Ranges: docs/storage.md.
   static storage_config random_for_seed(std::uint64_t seed);
-  // The same timings and durability, every fault off: what a disk does
-  // once chaos has ended.
+  // The same timings and durability, every fault and episode off: what a
+  // disk does once chaos has ended.
   [[nodiscard]] storage_config without_faults() const;
 
   // Throws std::invalid_argument naming the first bad field.

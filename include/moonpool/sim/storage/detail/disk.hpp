@@ -23,6 +23,7 @@
 
 #include "moonpool/sim/detail/pending_op.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
+#include "moonpool/sim/storage/detail/episodes.hpp"
 #include "moonpool/sim/storage/open_options.hpp"
 #include "moonpool/sim/storage/storage_config.hpp"
 #include "moonpool/sim/storage/storage_faults.hpp"
@@ -136,7 +137,11 @@ class disk {
   void start(std::uint64_t op_id, op_kind kind, std::uint64_t handle, nanoseconds at,
              callback completion);
   bool roll_hang(std::uint64_t op_id, op_kind kind, std::uint64_t handle);
-  nanoseconds transfer_done(std::uint64_t bytes);
+  // When a transfer of `bytes` queued now leaves the device: after those
+  // before it, after any stall, slower inside a throttle.
+  nanoseconds transfer_done(std::uint64_t bytes, std::uint64_t op_id);
+  // `t`, or the end of the stall (or stalls back to back) holding it.
+  nanoseconds after_stalls(nanoseconds t, std::uint64_t op_id);
   bool take_in_flight(std::uint64_t op_id);
   void fail_now(std::uint64_t op_id, op_kind kind, error_code ec);
   void complete(std::uint64_t op_id, op_kind kind, error_code ec, std::size_t bytes = 0);
@@ -187,6 +192,10 @@ class disk {
   std::uint64_t next_handle_ = 1;
   std::uint64_t next_change_ = 1;
   nanoseconds device_free_at_{0};
+  episode_schedule stalls_;
+  episode_schedule throttles_;
+  std::uint64_t stalls_counted_ = 0;  // stalls numbered below it are counted
+  std::uint64_t throttles_counted_ = 0;
 };
 
 // The disks of a world, created on first use, with the storage
