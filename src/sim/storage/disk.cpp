@@ -432,22 +432,28 @@ void disk::resize(std::uint64_t handle, std::uint64_t size, error_code& ec) {
   trace(kinds::resize, {0, handle, size, 0}, "storage.resize");
 }
 
-void disk::submit_read(std::uint64_t handle, std::optional<std::uint64_t> offset,
-                       std::uint64_t op_id) {
+handle_state* disk::admit_io(std::uint64_t handle, std::optional<std::uint64_t> offset,
+                             open_options needs_any, std::uint64_t op_id) {
   handle_state* h = find_handle(handle);
-  if (h == nullptr || !has(h->options, open_options::read)) {
+  if (h == nullptr || (h->options & needs_any) == open_options::none) {
     fail_now(op_id, op_kind::io, asio_error::bad_descriptor);
-    return;
+    return nullptr;
   }
   if (!offset) {
     if (h->stream_busy) {
       // One stream operation at a time: the position is shared.
       fail_now(op_id, op_kind::io, asio_error::in_progress);
-      return;
+      return nullptr;
     }
     h->stream_busy = true;
   }
-  if (roll_hang(op_id, op_kind::io, handle)) {
+  return h;
+}
+
+void disk::submit_read(std::uint64_t handle, std::optional<std::uint64_t> offset,
+                       std::uint64_t op_id) {
+  handle_state* h = admit_io(handle, offset, open_options::read, op_id);
+  if (h == nullptr || roll_hang(op_id, op_kind::io, handle)) {
     return;
   }
   const auto* op = static_cast<const read_op_base*>(state_.find_parked(op_id));
@@ -520,20 +526,8 @@ void disk::finish_read(std::uint64_t handle, std::optional<std::uint64_t> offset
 
 void disk::submit_write(std::uint64_t handle, std::optional<std::uint64_t> offset,
                         std::string bytes, std::uint64_t op_id) {
-  handle_state* h = find_handle(handle);
-  if (h == nullptr ||
-      !(has(h->options, open_options::write) || has(h->options, open_options::append))) {
-    fail_now(op_id, op_kind::io, asio_error::bad_descriptor);
-    return;
-  }
-  if (!offset) {
-    if (h->stream_busy) {
-      fail_now(op_id, op_kind::io, asio_error::in_progress);
-      return;
-    }
-    h->stream_busy = true;
-  }
-  if (roll_hang(op_id, op_kind::io, handle)) {
+  handle_state* h = admit_io(handle, offset, open_options::write | open_options::append, op_id);
+  if (h == nullptr || roll_hang(op_id, op_kind::io, handle)) {
     return;
   }
   const nanoseconds latency = config().write_latency.sample(random());

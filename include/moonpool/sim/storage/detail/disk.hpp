@@ -137,6 +137,11 @@ class disk {
   void start(std::uint64_t op_id, op_kind kind, std::uint64_t handle, nanoseconds at,
              callback completion);
   bool roll_hang(std::uint64_t op_id, op_kind kind, std::uint64_t handle);
+  // The handle of a read or write, if it is open with one of `needs_any`
+  // and (for a stream operation) not busy, claimed; else the op is failed
+  // (bad_descriptor, in_progress) and this is null.
+  handle_state* admit_io(std::uint64_t handle, std::optional<std::uint64_t> offset,
+                         open_options needs_any, std::uint64_t op_id);
   // When a transfer of `bytes` queued now leaves the device: after those
   // before it, after any stall, slower inside a throttle.
   nanoseconds transfer_done(std::uint64_t bytes, std::uint64_t op_id);

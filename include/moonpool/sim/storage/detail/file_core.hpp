@@ -103,15 +103,7 @@ class file_core {
           using op = read_op<MutableBufferSequence, decltype(handler), executor_type>;
           const std::uint64_t op_id =
               state_->park(std::make_unique<op>(b, std::move(handler), executor_));
-          if (const boost::system::error_code refused = precondition(b)) {
-            sim::detail::complete_parked<boost::system::error_code, std::size_t>(*state_, op_id,
-                                                                                 refused, 0);
-            return;
-          }
-          if (boost::asio::buffer_size(b) == 0) {
-            // As with Asio's files: an empty read completes at once with 0.
-            sim::detail::complete_parked<boost::system::error_code, std::size_t>(*state_, op_id, {},
-                                                                                 0);
+          if (completed_without_disk(op_id, b)) {
             return;
           }
           connect(slot, op_id);
@@ -129,14 +121,7 @@ class file_core {
           const std::uint64_t op_id =
               sim::detail::park_handler<boost::system::error_code, std::size_t>(
                   *state_, std::move(handler), executor_);
-          if (const boost::system::error_code refused = precondition(b)) {
-            sim::detail::complete_parked<boost::system::error_code, std::size_t>(*state_, op_id,
-                                                                                 refused, 0);
-            return;
-          }
-          if (boost::asio::buffer_size(b) == 0) {
-            sim::detail::complete_parked<boost::system::error_code, std::size_t>(*state_, op_id, {},
-                                                                                 0);
+          if (completed_without_disk(op_id, b)) {
             return;
           }
           connect(slot, op_id);
@@ -145,10 +130,20 @@ class file_core {
         token, offset, buffers);
   }
 
+  // Completes a parked read or write that needs no disk (a closed file:
+  // bad_descriptor; no buffer space: 0 bytes at once, as Asio's files do)
+  // and says so.
   template <class Buffers>
-  [[nodiscard]] boost::system::error_code precondition(const Buffers&) const {
-    return disk_ == nullptr ? boost::system::error_code(boost::asio::error::bad_descriptor)
-                            : boost::system::error_code();
+  bool completed_without_disk(std::uint64_t op_id, const Buffers& buffers) {
+    boost::system::error_code refused;
+    if (disk_ == nullptr) {
+      refused = boost::asio::error::bad_descriptor;
+    } else if (boost::asio::buffer_size(buffers) != 0) {
+      return false;
+    }
+    sim::detail::complete_parked<boost::system::error_code, std::size_t>(*state_, op_id, refused,
+                                                                         0);
+    return true;
   }
 
   executor_type executor_;
