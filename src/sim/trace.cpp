@@ -103,6 +103,14 @@ std::string to_json_line(const trace_record& record) {
     out += ",\"label\":";
     append_json_string(out, record.label);
   }
+  if (!record.task.empty()) {
+    out += ",\"task\":";
+    append_json_string(out, record.task);
+  }
+  if (!record.host.empty()) {
+    out += ",\"host\":";
+    append_json_string(out, record.host);
+  }
   out += "}";
   return out;
 }

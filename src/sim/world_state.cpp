@@ -318,7 +318,31 @@ void world_state::trace(trace_kind kind, std::array<std::uint64_t, 4> fields,
   const auto time_ns = static_cast<std::uint64_t>(now_.count());
   digest_.add(kind, time_ns, fields, label);
   if (options_.record_trace) {
-    records_.push_back(trace_record{kind, time_ns, fields, std::string(label)});
+    trace_record& r = records_.emplace_back();
+    r.kind = kind;
+    r.time_ns = time_ns;
+    r.fields = fields;
+    r.label = label;
+    // The task the record is about: the running one, or for scheduling
+    // records made between handlers, the one they name.
+    const task_record* about = current_task_;
+    if (about == nullptr) {
+      std::optional<std::uint64_t> id;
+      if (kind == trace_kind::schedule) {
+        id = fields[2];
+      } else if (kind == trace_kind::timer_fired) {
+        id = fields[1];
+      }
+      if (id && *id < tasks_.size()) {
+        about = &tasks_[*id];
+      }
+    }
+    if (about != nullptr) {
+      r.task = about->name;
+      if (const host_record* h = about->host; h != nullptr) {
+        r.host = h->names.empty() ? h->address.to_string() : h->names.front();
+      }
+    }
   }
 }
 

@@ -39,7 +39,13 @@ TEST(Trace, LabelBytesAndLengthCount) {
 }
 
 TEST(Trace, JsonLine) {
-  moonpool::sim::trace_record r{trace_kind::task_spawned, 7, {1, 0, 0, 0}, "w\"x"};
+  moonpool::sim::trace_record r{trace_kind::task_spawned, 7, {1, 0, 0, 0}, "w\"x", "", ""};
   EXPECT_EQ(moonpool::sim::to_json_line(r),
             R"({"kind":"task_spawned","code":3,"time_ns":7,"fields":[1,0,0,0],"label":"w\"x"})");
+  // Where it happened, when known.
+  r.task = "client.run";
+  r.host = "client";
+  EXPECT_EQ(moonpool::sim::to_json_line(r),
+            R"({"kind":"task_spawned","code":3,"time_ns":7,"fields":[1,0,0,0],"label":"w\"x",)"
+            R"("task":"client.run","host":"client"})");
 }

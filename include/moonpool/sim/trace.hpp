@@ -47,6 +47,11 @@ struct trace_record {
   std::uint64_t time_ns = 0;
   std::array<std::uint64_t, 4> fields{};
   std::string label;
+  // Where the record was made, for readers (not part of the hash): the
+  // running task's name and its host's first name (or address); empty
+  // outside a task.
+  std::string task;
+  std::string host;
 };
 
 // The running digest of an ordered sequence of trace records.

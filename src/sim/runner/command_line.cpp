@@ -129,6 +129,7 @@ command_line parse_command_line(int argc, const char* const* argv,
   std::string mark_energy_text;
   bool explore = false;
   bool isolate = false;
+  bool check_determinism = false;
   command_line result;
 
   app.add_option("--seed", seed_texts, "run exactly this seed (repeatable: --seed 1 --seed 7)");
@@ -157,6 +158,9 @@ command_line parse_command_line(int argc, const char* const* argv,
   app.add_flag("--isolate", isolate,
                "run each seed in its own process: a crash, exit() or hang in simulated code "
                "fails that seed and the run goes on");
+  app.add_flag("--check-determinism", check_determinism,
+               "run each seed twice, each in a world of its own, and fail it if the two traces "
+               "differ, naming the first event where they part");
   const explore::exploration_config& defaults = simulation.exploration_settings();
   const explore::adaptive_config& adaptive = defaults.adaptive;
   app.add_flag("--explore", explore,
@@ -253,6 +257,11 @@ command_line parse_command_line(int argc, const char* const* argv,
     throw usage_error(tuning + " only appl" +
                       (tuning.find(',') == std::string::npos ? "ies" : "y") +
                       " with --explore; add --explore or drop them");
+  }
+  if (check_determinism && (explore || !replay.empty())) {
+    throw usage_error(
+        "--check-determinism runs plain seeds twice; drop --explore and --replay (to check an "
+        "explored bug, check its root seed with --seed)");
   }
   if (explore && isolate) {
     throw usage_error(
@@ -367,6 +376,7 @@ command_line parse_command_line(int argc, const char* const* argv,
                                : parse_seconds(seed_timeout_text, "--seed-timeout");
   }
   options.isolate = isolate;
+  options.check_determinism = check_determinism;
   options.record_trace = !result.trace_path.empty();
   if (argc > 0 && argv[0] != nullptr) {
     options.program = argv[0];

@@ -53,6 +53,11 @@ std::string replay_command(std::string_view program, std::uint64_t seed) {
   return program_or_placeholder(program) + " --seed " + std::to_string(seed);
 }
 
+std::string replay_command(std::string_view program, const seed_result& failed) {
+  return replay_command(program, failed.seed) +
+         (failed.error.starts_with(nondeterminism_error_prefix) ? " --check-determinism" : "");
+}
+
 std::string replay_command(std::string_view program, const explore::recipe& recipe) {
   return program_or_placeholder(program) + " --replay " + explore::format_recipe(recipe);
 }
@@ -80,8 +85,7 @@ std::string SimulationReport::to_json() const {
     row["wall_ns"] = s.wall.count();
     row["trace_hash"] = s.trace_hash;
     if (!s.ok) {
-      row["replay"] =
-          replayed ? replay_command(program, *replayed) : replay_command(program, s.seed);
+      row["replay"] = replayed ? replay_command(program, *replayed) : replay_command(program, s);
     }
     if (s.recipe_steps_applied) {
       row["recipe_steps_applied"] = *s.recipe_steps_applied;
@@ -255,7 +259,7 @@ std::string SimulationReport::to_text(bool brief) const {
           << (s.trace_hash.empty() ? "" : " (trace " + s.trace_hash + ")") << ": " << s.error
           << "\n"
           << "    replay: "
-          << (replayed ? replay_command(program, *replayed) : replay_command(program, s.seed))
+          << (replayed ? replay_command(program, *replayed) : replay_command(program, s))
           << " --trace out.jsonl\n";
     }
   }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "../process_hooks.hpp"
+#include "determinism_check.hpp"
 #include "isolation.hpp"
 #include "moonpool/assert.hpp"
 #include "moonpool/explore/explorer.hpp"
@@ -267,6 +268,12 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
         "a replay runs one recipe; drop --seed, --iterations, --time-limit, --until-stable, "
         "--isolate and --explore");
   }
+  if (options.check_determinism && (options.explore || options.replay)) {
+    throw std::invalid_argument(
+        "--check-determinism runs plain seeds twice; it does not combine with --explore (which "
+        "already fails a timeline that does not re-run the same) or --replay (check the recipe's "
+        "root seed with --seed instead)");
+  }
   if (options.explore && options.isolate) {
     throw std::invalid_argument(
         "--isolate does not combine with --explore: explored timelines already run in their own "
@@ -390,8 +397,12 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
       detail::explore_roots({seed}, 1, options.record_trace, explore_in_worker, commit_root);
       return;
     } else {
-      auto run_here = [&](iteration_trace* t) {
+      auto run_once = [&](iteration_trace* t) {
         return run_iteration(seed, nullptr, t, options.seed_timeout);
+      };
+      auto run_here = [&](iteration_trace* t) {
+        return options.check_determinism ? detail::run_twice_and_compare(seed, t, run_once)
+                                         : run_once(t);
       };
       iteration_trace* wanted = options.record_trace ? &trace : nullptr;
       result = options.isolate ? detail::run_isolated(seed, options.seed_timeout, wanted, run_here)

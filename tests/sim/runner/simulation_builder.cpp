@@ -464,3 +464,67 @@ TEST(Runner, TheQuietCheckNamesTheBusyTask) {
   const auto result = sim.run_seed(3);
   EXPECT_NE(result.error.find("'heartbeat'"), std::string::npos) << result.error;
 }
+
+// --- --check-determinism ----------------------------------------------------------------
+
+namespace {
+
+// Sleeps as long as a counter kept across seeds says: each run of a seed
+// differs from the one before (the classic leak: state outliving a seed).
+struct leaky_workload : moonpool::sim::Workload {
+  static inline int runs = 0;
+  std::string_view name() const override { return "leaky"; }
+  asio::awaitable<void> run(Context&) override {
+    MP_SOMETIMES(true, "leaky workload ran");
+    co_await moonpool::sim::sleep(std::chrono::milliseconds(1 + runs++ % 2));
+  }
+};
+
+std::uint64_t sometimes_passes(const moonpool::sim::SimulationReport& report,
+                               std::string_view message) {
+  for (const auto& row : report.assertions) {
+    if (row.name == message) {
+      return row.pass;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST(CheckDeterminism, NamesTheFirstEventWhereTwoRunsOfASeedPart) {
+  SimulationBuilder sim;
+  sim.workload([] { return std::make_unique<leaky_workload>(); });
+  run_options options;
+  options.seeds = {7, 8};
+  const auto plain = sim.run(options);
+  EXPECT_TRUE(plain.ok()) << "each run alone passes";
+  options.check_determinism = true;
+  const auto checked = sim.run(options);
+  ASSERT_EQ(checked.failed, 2U) << checked.to_text();
+  const std::string& error = checked.seeds.at(0).error;
+  EXPECT_TRUE(
+      error.starts_with("not deterministic: seed 7 ran twice; the two runs part at trace "
+                        "record "))
+      << error;
+  // Both sides of the first difference, with where they happened.
+  EXPECT_NE(error.find("first run: {"), std::string::npos) << error;
+  EXPECT_NE(error.find("second run: {"), std::string::npos) << error;
+  EXPECT_NE(error.find("\"host\":\"leaky\""), std::string::npos) << error;
+  // The replay command keeps the check, which a single run cannot fail.
+  EXPECT_NE(checked.to_text().find("--seed 7 --check-determinism"), std::string::npos)
+      << checked.to_text();
+  // Assertions count the first run of each seed only.
+  EXPECT_EQ(sometimes_passes(checked, "leaky workload ran"), 2U);
+}
+
+TEST(CheckDeterminism, ADeterministicSimulationPassesAndCountsOnce) {
+  run_options options;
+  options.iterations = 5;
+  options.check_determinism = true;
+  const auto report = scripted("").run(options);
+  EXPECT_TRUE(report.ok()) << report.to_text();
+  EXPECT_EQ(report.iterations, 5U);
+  options.explore = true;
+  EXPECT_THROW(static_cast<void>(scripted("").run(options)), std::invalid_argument);
+}

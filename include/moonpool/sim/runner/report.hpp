@@ -34,6 +34,13 @@ struct seed_result {
 // The command that runs one seed, or one explored timeline, of `program`
 // again (shell-quoted where needed).
 [[nodiscard]] std::string replay_command(std::string_view program, std::uint64_t seed);
+// The command that shows a failed seed again: with --check-determinism when
+// what failed was the seed's two runs differing (which a single run of it
+// cannot show).
+[[nodiscard]] std::string replay_command(std::string_view program, const seed_result& failed);
+// How the error of a seed whose two runs differed begins
+// (run_options::check_determinism).
+inline constexpr std::string_view nondeterminism_error_prefix = "not deterministic: ";
 [[nodiscard]] std::string replay_command(std::string_view program, const explore::recipe& recipe);
 
 struct assertion_row {

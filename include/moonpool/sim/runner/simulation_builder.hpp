@@ -67,6 +67,9 @@ struct run_options {
   // Run every seed in a forked child: a crash, exit() or hang in user code
   // becomes a failing seed (signal or status named) and the run goes on.
   bool isolate = false;
+  // Run every seed twice, in worlds of their own, and fail it when the two
+  // traces differ, naming the first record where they part.
+  bool check_determinism = false;
   // Wall time one seed may take (time spent waiting for explored children
   // not counted); past it the seed fails, naming what was pending. Zero
   // turns the limit off.
