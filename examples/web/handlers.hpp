@@ -117,8 +117,10 @@ asio::awaitable<response> handle_item(Store& store, const request& req, std::uin
   switch (req.method()) {
     case http::verb::get: {
       const std::optional<item> found = co_await store.get(id);
-      co_return found ? make_response(req, http::status::ok, serialize_item(id, *found))
-                      : missing();
+      if (!found) {
+        co_return missing();
+      }
+      co_return make_response(req, http::status::ok, serialize_item(id, *found));
     }
     case http::verb::put: {
       auto parsed = parse_item(req.body());
@@ -126,13 +128,19 @@ asio::awaitable<response> handle_item(Store& store, const request& req, std::uin
         co_return error_response(req, http::status::bad_request, bad->reason);
       }
       const item i = std::get<item>(std::move(parsed));
-      co_return co_await store.replace(id, i)
-          ? make_response(req, http::status::ok, serialize_item(id, i))
-          : missing();
+      const bool replaced = co_await store.replace(id, i);
+      if (!replaced) {
+        co_return missing();
+      }
+      co_return make_response(req, http::status::ok, serialize_item(id, i));
     }
-    case http::verb::delete_:
-      co_return co_await store.remove(id) ? make_response(req, http::status::no_content, {})
-                                          : missing();
+    case http::verb::delete_: {
+      const bool removed = co_await store.remove(id);
+      if (!removed) {
+        co_return missing();
+      }
+      co_return make_response(req, http::status::no_content, std::string());
+    }
     default:
       co_return method_not_allowed(req, resource::item);
   }

@@ -188,7 +188,10 @@ class store {
     held h = co_await acquire();
     co_await ensure_ready();
     const std::uint64_t id = next_id_;
-    co_await append_or_fail(record{next_lsn_, id, record_kind::put, serialize_item(i)});
+    // Named, not a braced temporary in the co_await: g++ 12 destroys such
+    // a temporary twice.
+    record r{next_lsn_, id, record_kind::put, serialize_item(i)};
+    co_await append_or_fail(std::move(r));
     next_id_ = id + 1;
     items_[id] = std::move(i);
     co_return id;
@@ -201,7 +204,8 @@ class store {
     if (!items_.contains(id)) {
       co_return false;
     }
-    co_await append_or_fail(record{next_lsn_, id, record_kind::put, serialize_item(i)});
+    record r{next_lsn_, id, record_kind::put, serialize_item(i)};
+    co_await append_or_fail(std::move(r));
     items_[id] = std::move(i);
     co_return true;
   }
@@ -213,7 +217,8 @@ class store {
     if (!items_.contains(id)) {
       co_return false;
     }
-    co_await append_or_fail(record{next_lsn_, id, record_kind::remove, {}});
+    record r{next_lsn_, id, record_kind::remove, {}};
+    co_await append_or_fail(std::move(r));
     items_.erase(id);
     co_return true;
   }
