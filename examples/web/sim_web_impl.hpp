@@ -41,12 +41,21 @@ inline asio::awaitable<std::optional<reply>> Client::call(sim::Context& ctx, htt
   req.body() = body;
   req.prepare_payload();
   http::response<http::string_body> res;
+  const std::uint64_t wipes_at_start = wipes_;
   try {
     if (!link_) {
       tcp::socket s(ctx.get_executor());
       co_await sim::timeout(1s, s.async_connect({*ctx.peer("web"), port}, asio::use_awaitable));
       link_.emplace(std::move(s));
       buffer_.clear();
+    }
+    // A connection made after a wipe reaches the disk's new life, where
+    // this request's id may name another client's item: hold it back. (A
+    // connection made before the wipe died with it.)
+    observe_reboots(ctx);
+    if (wipes_ != wipes_at_start) {
+      MP_REACHABLE("web: a request was held back across a wipe");
+      co_return std::nullopt;
     }
     res = co_await sim::timeout(3s, exchange(*link_, buffer_, req));
   } catch (const boost::system::system_error&) {
@@ -125,10 +134,12 @@ inline asio::awaitable<void> Client::create(sim::Context& ctx) {
     MP_ALWAYS(fresh, "web: an id is never issued twice");
     expect(fresh, "id " + std::to_string(id) + " was issued twice");
   }
-  issued[id] = wipes_;
   if (wipes_ != wipes_before) {
-    co_return;  // issued by whichever life of the disk: do not track it
+    // Issued by the disk's life before the wipe or after it: neither the
+    // id nor the item can be placed, so neither is tracked.
+    co_return;
   }
+  issued[id] = wipes_;
   MP_REACHABLE("web: a client created an item");
   items_[id] = item_model{name, quantity, {}, false, false, crashes_};
   ++created_;
@@ -169,6 +180,10 @@ inline asio::awaitable<bool> Client::read(sim::Context& ctx, std::uint64_t id) {
 }
 
 inline asio::awaitable<void> Client::replace(sim::Context& ctx, std::uint64_t id) {
+  observe_reboots(ctx);
+  if (!items_.contains(id)) {
+    co_return;
+  }
   const std::int64_t quantity = next_quantity();
   items_.at(id).unknown.insert(quantity);
   const std::string body = item_body(items_.at(id).name, quantity);
@@ -199,6 +214,10 @@ inline asio::awaitable<void> Client::replace(sim::Context& ctx, std::uint64_t id
 }
 
 inline asio::awaitable<void> Client::remove(sim::Context& ctx, std::uint64_t id) {
+  observe_reboots(ctx);
+  if (!items_.contains(id)) {
+    co_return;
+  }
   const bool absent_before = items_.at(id).allows_absent();
   items_.at(id).absent_allowed = true;  // from now on, the delete may have happened
   const std::uint64_t wipes_before = wipes_;
