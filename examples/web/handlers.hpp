@@ -41,7 +41,7 @@ struct handler_options {
 };
 
 inline response make_response(const request& req, http::status status, std::string body,
-                               std::string_view location = {}) {
+                              std::string_view location = {}) {
   response res{status, req.version()};
   res.keep_alive(req.keep_alive());
   if (!body.empty()) {
@@ -56,8 +56,7 @@ inline response make_response(const request& req, http::status status, std::stri
   return res;
 }
 
-inline response error_response(const request& req, http::status status,
-                               std::string_view message) {
+inline response error_response(const request& req, http::status status, std::string_view message) {
   return make_response(req, status, error_body(message));
 }
 
@@ -159,10 +158,11 @@ asio::awaitable<response> route_request(Store& store, const request& req) {
     case resource::not_found:
       break;
   }
-  co_return error_response(req, http::status::not_found,
-                           r.what == resource::not_found && path_of(req.target()).starts_with("/items/")
-                               ? "no such item"
-                               : "no such path");
+  co_return error_response(
+      req, http::status::not_found,
+      r.what == resource::not_found && path_of(req.target()).starts_with("/items/")
+          ? "no such item"
+          : "no such path");
 }
 
 // The response to `req`. Storage failures become 503 and 507 here; only a

@@ -57,7 +57,8 @@ namespace detail {
 template <class Socket, class Parser>
 asio::awaitable<boost::system::error_code> read_request(Socket& socket, beast::flat_buffer& buffer,
                                                         Parser& parser) {
-  auto [ec, n] = co_await http::async_read(socket, buffer, parser, asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] =
+      co_await http::async_read(socket, buffer, parser, asio::as_tuple(asio::use_awaitable));
   co_return ec;
 }
 
@@ -81,8 +82,7 @@ inline std::optional<response> answer_unreadable(const boost::system::error_code
                           "the header is too large");
   }
   if (ec.category() == http::make_error_code(http::error::body_limit).category() &&
-      ec != http::error::end_of_stream &&
-      ec != http::error::partial_message) {
+      ec != http::error::end_of_stream && ec != http::error::partial_message) {
     return error_response(blank, http::status::bad_request, "the request is not valid HTTP/1.1");
   }
   return std::nullopt;

@@ -94,8 +94,8 @@ struct reply {
   // The service refused the request as damaged in transit: nothing applied.
   [[nodiscard]] bool refused_as_damaged() const {
     const std::string e = error();
-    return status == 400 &&
-           (e.find("X-Checksum") != std::string::npos || e.find("not valid HTTP") != std::string::npos);
+    return status == 400 && (e.find("X-Checksum") != std::string::npos ||
+                             e.find("not valid HTTP") != std::string::npos);
   }
 };
 
@@ -148,9 +148,7 @@ class Client : public sim::Workload {
   asio::awaitable<void> health(sim::Context& ctx);
   asio::awaitable<void> bad_request(sim::Context& ctx);
   std::optional<std::uint64_t> pick_item(sim::Context& ctx) const;
-  std::int64_t next_quantity() {
-    return static_cast<std::int64_t>(index_ * 1'000'000 + ++writes_);
-  }
+  std::int64_t next_quantity() { return static_cast<std::int64_t>(index_ * 1'000'000 + ++writes_); }
 
   std::size_t index_;
   std::string name_;

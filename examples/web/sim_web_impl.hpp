@@ -7,7 +7,8 @@ namespace sim_web {
 
 template <class Stream>
 asio::awaitable<http::response<http::string_body>> exchange(
-    Stream& stream, boost::beast::flat_buffer& buffer, const http::request<http::string_body>& req) {
+    Stream& stream, boost::beast::flat_buffer& buffer,
+    const http::request<http::string_body>& req) {
   co_await http::async_write(stream, req, asio::use_awaitable);
   http::response<http::string_body> res;
   co_await http::async_read(stream, buffer, res, asio::use_awaitable);
@@ -124,7 +125,8 @@ inline asio::awaitable<void> Client::create(sim::Context& ctx) {
   }
   const boost::json::object o = parse_object(r->body);
   const std::uint64_t id = o.at("id").to_number<std::uint64_t>();
-  expect(o.at("name").as_string() == name && o.at("quantity").to_number<std::int64_t>() == quantity &&
+  expect(o.at("name").as_string() == name &&
+             o.at("quantity").to_number<std::int64_t>() == quantity &&
              r->location == "/items/" + std::to_string(id),
          "POST /items answered " + r->body + " with Location " + r->location);
   auto& issued = ctx.state().get_or_create<issued_ids>("web.issued_ids");
@@ -318,7 +320,8 @@ inline asio::awaitable<void> Client::run(sim::Context& ctx) {
     }
     // Now and then a pause past the server's idle limit (2 s).
     const bool long_pause = ctx.random().chance(0.02);
-    co_await sim::sleep(long_pause ? 2500ms : std::chrono::milliseconds(ctx.random().between(5, 50)));
+    co_await sim::sleep(long_pause ? 2500ms
+                                   : std::chrono::milliseconds(ctx.random().between(5, 50)));
   }
 }
 

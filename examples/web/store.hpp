@@ -150,9 +150,7 @@ class store {
   using timer_type = typename P::steady_timer;
 
   store(P providers, store_options options)
-      : providers_(std::move(providers)),
-        options_(options),
-        lock_(providers_.get_executor(), 1) {}
+      : providers_(std::move(providers)), options_(options), lock_(providers_.get_executor(), 1) {}
 
   [[nodiscard]] bool ready() const noexcept { return ready_; }
   [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }

@@ -13,8 +13,8 @@ asio::awaitable<void> store<P>::append(record r) {
       asio::async_write_at(f, end_, asio::buffer(bytes), asio::as_tuple(asio::use_awaitable)));
   detail::throw_if(write_ec, "write a record");
   if (!options_.ack_before_sync) {
-    auto [sync_ec] = co_await bounded(
-        f.async_sync(sync_kind::data, asio::as_tuple(asio::use_awaitable)));
+    auto [sync_ec] =
+        co_await bounded(f.async_sync(sync_kind::data, asio::as_tuple(asio::use_awaitable)));
     detail::throw_if(sync_ec, "sync a record");
   }
   if (!co_await reads_back(f, end_, bytes)) {
@@ -56,9 +56,8 @@ asio::awaitable<std::optional<record>> store<P>::read_record_once(file_type& f,
   }
   record r{h.lsn, h.id, static_cast<record_kind>(h.kind), std::string(h.payload_bytes, '\0')};
   if (h.payload_bytes > 0) {
-    auto [payload_ec, payload_n] =
-        co_await bounded(asio::async_read_at(f, offset + header_bytes, asio::buffer(r.payload),
-                                             asio::as_tuple(asio::use_awaitable)));
+    auto [payload_ec, payload_n] = co_await bounded(asio::async_read_at(
+        f, offset + header_bytes, asio::buffer(r.payload), asio::as_tuple(asio::use_awaitable)));
     detail::throw_if(payload_ec, "read a record payload");
   }
   if (h.checksum != detail::record_checksum(offset, r)) {
@@ -104,8 +103,9 @@ bool store<P>::apply(const record& r) {
 template <moonpool::providers P>
 asio::awaitable<std::optional<typename P::file_type>> store<P>::open_log() {
   auto open = [](storage_type disk) -> asio::awaitable<std::optional<file_type>> {
-    auto [ec, f] = co_await disk.async_open(log_path, open_options::read_write | open_options::create,
-                                            asio::as_tuple(asio::use_awaitable));
+    auto [ec, f] =
+        co_await disk.async_open(log_path, open_options::read_write | open_options::create,
+                                 asio::as_tuple(asio::use_awaitable));
     detail::throw_if(ec, "open the log");
     co_return std::optional<file_type>(std::move(f));
   };
@@ -135,8 +135,8 @@ asio::awaitable<void> store<P>::recover() {
     f.resize(offset);
   }
   // data_and_metadata also makes the name /web/log durable.
-  auto [sync_ec] = co_await bounded(f.async_sync(sync_kind::data_and_metadata,
-                                                 asio::as_tuple(asio::use_awaitable)));
+  auto [sync_ec] = co_await bounded(
+      f.async_sync(sync_kind::data_and_metadata, asio::as_tuple(asio::use_awaitable)));
   detail::throw_if(sync_ec, "sync the log after recovery");
   MP_SOMETIMES(lsn > 1, "web: recovery replayed records");
   log_ = std::move(opened);

@@ -69,8 +69,9 @@ class connection {
     http::response<http::string_body> res;
     http::read(socket_, buffer_, res);
     const std::string location(res[http::field::location]);
-    require(res[web::checksum_field] == web::response_checksum(res.result_int(), location, res.body()),
-            "  the answer's X-Checksum matches");
+    require(
+        res[web::checksum_field] == web::response_checksum(res.result_int(), location, res.body()),
+        "  the answer's X-Checksum matches");
     return res;
   }
 
@@ -140,8 +141,9 @@ void routes(asio::io_context& io, unsigned short port) {
   res = c.send(http::verb::delete_, "/health");
   expect_error(res, 405, "DELETE /health");
   require(res[http::field::allow] == "GET", "  Allow: GET");
-  expect_error(c.send(http::verb::post, "/items", R"({"name":"x","quantity":1})", "0000000000000000"),
-               400, "POST with a wrong X-Checksum");
+  expect_error(
+      c.send(http::verb::post, "/items", R"({"name":"x","quantity":1})", "0000000000000000"), 400,
+      "POST with a wrong X-Checksum");
   const std::string good = R"({"name":"nuts","quantity":7})";
   res = c.send(http::verb::post, "/items", good, web::request_checksum("POST", "/items", good));
   require(res.result_int() == 201, "POST with a right X-Checksum -> 201");
@@ -207,7 +209,8 @@ int main(int argc, char** argv) {
     } else if (scenario == "idle") {
       idle(io, static_cast<unsigned short>(port));
     } else {
-      std::fprintf(stderr, "web-client: unknown scenario '%s'; %s\n", scenario.c_str(), usage.c_str());
+      std::fprintf(stderr, "web-client: unknown scenario '%s'; %s\n", scenario.c_str(),
+                   usage.c_str());
       return 2;
     }
   } catch (const std::exception& e) {

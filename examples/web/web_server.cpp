@@ -86,7 +86,8 @@ asio::awaitable<void> serve(std::shared_ptr<web::service<providers>> svc, tcp::a
   acceptor.set_option(tcp::acceptor::reuse_address(true));
   acceptor.bind(where);
   acceptor.listen();
-  std::printf("listening on 127.0.0.1:%u\n", static_cast<unsigned>(acceptor.local_endpoint().port()));
+  std::printf("listening on 127.0.0.1:%u\n",
+              static_cast<unsigned>(acceptor.local_endpoint().port()));
   std::fflush(stdout);
   co_await web::accept_loop(svc, acceptor);
 }
@@ -110,7 +111,8 @@ int main(int argc, char** argv) {
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
       if (!ec) {
-        std::fprintf(stderr, "web-server: stopping on %s\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
+        std::fprintf(stderr, "web-server: stopping on %s\n",
+                     signal == SIGINT ? "SIGINT" : "SIGTERM");
         boost::system::error_code ignored;
         acceptor.close(ignored);
         io.stop();
