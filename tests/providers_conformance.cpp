@@ -27,8 +27,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/asio/write_at.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -39,6 +41,7 @@
 
 #include "moonpool/any_acceptor.hpp"
 #include "moonpool/any_stream.hpp"
+#include "moonpool/any_stream_websocket.hpp"
 #include "moonpool/core/providers.hpp"
 #include "moonpool/core/task_failed.hpp"
 #include "moonpool/real/beast.hpp"
@@ -50,6 +53,7 @@
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using boost::system::error_code;
 using namespace std::chrono_literals;
 
@@ -413,6 +417,41 @@ TYPED_TEST(ProvidersConformance, BeastHttpOverAnyStream) {
   });
   EXPECT_EQ(server_saw, std::string(100 * 1024, 'q'));
   EXPECT_EQ(body, std::string(256 * 1024, 'r'));
+}
+
+// Beast WebSocket over any_stream (moonpool/any_stream_websocket.hpp): a
+// handshake, one message each way, a close handshake.
+TYPED_TEST(ProvidersConformance, BeastWebSocketOverAnyStream) {
+  moonpool::sim::seed_websocket_prng();  // before any WebSocket stream exists
+  auto server = this->world_.server();
+  auto client = this->world_.client();
+  std::string echoed;
+  error_code server_end;
+  this->world_.run([&]() -> asio::awaitable<void> {
+    moonpool::any_acceptor acceptor(server.get_executor(), this->world_.listen_endpoint());
+    const auto endpoint = acceptor.local_endpoint();
+    server.spawn(
+        "ws-server", [](moonpool::any_acceptor a, error_code& end) -> asio::awaitable<void> {
+          websocket::stream<moonpool::any_stream> ws(co_await a.async_accept(asio::use_awaitable));
+          co_await ws.async_accept(asio::use_awaitable);
+          boost::beast::flat_buffer buffer;
+          co_await ws.async_read(buffer, asio::use_awaitable);
+          ws.text(ws.got_text());
+          co_await ws.async_write(buffer.data(), asio::use_awaitable);
+          buffer.consume(buffer.size());
+          std::tie(end, std::ignore) = co_await ws.async_read(buffer, awaitable_tuple);
+        }(std::move(acceptor), server_end));
+    websocket::stream<moonpool::any_stream> ws(moonpool::any_stream(client.get_executor()));
+    co_await ws.next_layer().async_connect(endpoint, asio::use_awaitable);
+    co_await ws.async_handshake("localhost", "/", asio::use_awaitable);
+    co_await ws.async_write(asio::buffer(std::string("ping over any_stream")), asio::use_awaitable);
+    boost::beast::flat_buffer buffer;
+    co_await ws.async_read(buffer, asio::use_awaitable);
+    echoed = boost::beast::buffers_to_string(buffer.data());
+    co_await ws.async_close(websocket::close_code::normal, asio::use_awaitable);
+  });
+  EXPECT_EQ(echoed, "ping over any_stream");
+  EXPECT_EQ(server_end, websocket::error::closed);
 }
 
 // --- the network: the bundle's own sockets, and any_stream -------------------------------
