@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "moonpool/real/providers.hpp"
@@ -82,10 +83,21 @@ asio::awaitable<void> serve(std::shared_ptr<web::service<providers>> svc, tcp::a
   co_await svc->items.start();
   const tcp::endpoint where{asio::ip::make_address_v4("127.0.0.1"),
                             static_cast<unsigned short>(port)};
-  acceptor.open(where.protocol());
-  acceptor.set_option(tcp::acceptor::reuse_address(true));
-  acceptor.bind(where);
-  acceptor.listen();
+  boost::system::error_code ec;
+  acceptor.open(where.protocol(), ec);
+  if (!ec) {
+    acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  }
+  if (!ec) {
+    acceptor.bind(where, ec);
+  }
+  if (!ec) {
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " +
+                             ec.message());
+  }
   std::printf("listening on 127.0.0.1:%u\n",
               static_cast<unsigned>(acceptor.local_endpoint().port()));
   std::fflush(stdout);
