@@ -10,6 +10,8 @@ packages=(
   libclang-rt-14-dev
   libboost1.81-dev libboost1.81-doc libssl-dev patch
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
+  # web-server's end-to-end test drives it with curl (examples/web).
+  curl
 )
 
 missing=()
