@@ -41,11 +41,14 @@ inline constexpr std::size_t connections_max = 16;
 inline constexpr std::size_t pending_max = 256;
 inline constexpr std::size_t acks_waiting_max = 64;
 
-// The shortcut sim-chat-bug takes.
+// The shortcuts sim-chat-bug and sim-chat-dup-bug take.
 struct bugs {
   // Acknowledge a batch once written, before its sync: a crash in between
   // loses messages their senders were told are safe.
   bool ack_before_sync = false;
+  // Append every message, resends included: a message whose
+  // acknowledgement was lost enters the history twice.
+  bool no_deduplication = false;
 };
 
 struct session {
@@ -194,7 +197,7 @@ class room : public std::enable_shared_from_this<room> {
     std::map<std::uint64_t, std::uint64_t> last_seq;
     for (pending_message& m : batch) {
       auto [it, inserted] = last_seq.try_emplace(m.sender, log_.last_seq(m.sender));
-      if (m.seq <= it->second) {
+      if (m.seq <= it->second && !bugs_.no_deduplication) {
         MP_REACHABLE("chat: the server dropped a resent duplicate");
         continue;
       }
