@@ -47,6 +47,11 @@ class connection {
       : ctx_(ctx), ws_(std::move(socket)), wake_(ws_.get_executor()) {
     ws_.binary(true);
     ws_.read_message_max(frame_bytes_max);
+    // Said explicitly, though it is the default: Beast's timers would work
+    // on simulated time, but the watchdog below is the one policy both
+    // ends share, for the handshake and after it.
+    ws_.set_option(websocket::stream_base::timeout{websocket::stream_base::none(),
+                                                   websocket::stream_base::none(), false});
     last_heard_ = ctx_.now();
     last_sent_ = ctx_.now();
   }
