@@ -1,0 +1,7 @@
+// sim-chat: the chat room that acknowledges a message only once it is
+// durable. Passes every seed under network chaos and server reboots.
+#include "chat_app.hpp"
+
+int main(int argc, char** argv) {
+  return chat::run(argc, argv, "chat", chat::bugs{});
+}
