@@ -49,11 +49,15 @@ class world_tls_stream final : public boost::asio::execution_context::service {
   }
   [[nodiscard]] bool started() const noexcept { return started_; }
 
-  void fill(unsigned char* out, std::size_t length) noexcept {
+  // Returns a digest of the bytes, for the trace.
+  std::uint64_t fill(unsigned char* out, std::size_t length) noexcept {
+    std::uint64_t digest = length;
     for (std::size_t i = 0; i < length; i += 8) {
       const std::uint64_t word = stream_.next_u64();
       std::memcpy(out + i, &word, std::min<std::size_t>(8, length - i));
+      digest = mix64(digest ^ word);
     }
+    return digest;
   }
 
  private:
@@ -63,6 +67,11 @@ class world_tls_stream final : public boost::asio::execution_context::service {
 };
 
 constexpr std::uint64_t tls_salt = 0x6D6F6F6E746C7321ULL;  // "moontls!"
+
+// Trace kinds from 400 up belong to TLS. Every draw is a record (fields:
+// byte count, a digest of the bytes), so trace_hash covers what OpenSSL
+// drew even when the bytes on the wire keep their sizes.
+constexpr auto trace_tls_random = static_cast<sim::trace_kind>(400);
 
 world_tls_stream& stream_of(world_state& world) {
   auto& stream = boost::asio::use_service<world_tls_stream>(world.context());
@@ -226,7 +235,8 @@ bool draw(unsigned char* out, std::size_t length) {
         stderr);
     return false;
   }
-  stream_of(*world).fill(out, length);
+  const std::uint64_t digest = stream_of(*world).fill(out, length);
+  world->trace(trace_tls_random, {length, digest, 0, 0}, "tls_random");
   return true;
 }
 
