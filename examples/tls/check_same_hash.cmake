@@ -1,5 +1,7 @@
 # sim-tls: each seed run twice, in separate processes, gives the same trace
-# hash; different seeds give different ones. The trace holds a record of
+# hash; different seeds give different ones; and all the seeds run one
+# after another in one process give the same hashes again (nothing OpenSSL
+# drew for one seed leaks into the next). The trace holds a record of
 # every random byte OpenSSL drew (kind 400, "tls_random"), so a handshake
 # whose randomness came from outside the seed would change the hash even
 # when the bytes on the wire kept their sizes.
@@ -28,8 +30,30 @@ foreach(seed IN LISTS SEEDS)
     message(FATAL_ERROR "seed ${seed} gave trace ${hash_a}, the same as an earlier seed")
   endif()
   list(APPEND seen ${hash_a})
+  set(alone_${seed} ${hash_a})
   message(STATUS "seed ${seed} -> ${hash_a} in two processes")
 endforeach()
+
+set(seed_flags "")
+foreach(seed IN LISTS SEEDS)
+  list(APPEND seed_flags --seed ${seed})
+endforeach()
+execute_process(COMMAND ${BINARY} ${seed_flags} --quiet --report-json ${WORK_DIR}/together.json
+                RESULT_VARIABLE exit_code OUTPUT_QUIET ERROR_VARIABLE errors)
+if(NOT exit_code EQUAL 0)
+  message(FATAL_ERROR "the seeds together exited ${exit_code}: ${errors}")
+endif()
+file(READ ${WORK_DIR}/together.json report)
+string(JSON count LENGTH "${report}" seeds)
+math(EXPR last "${count} - 1")
+foreach(index RANGE ${last})
+  string(JSON seed GET "${report}" seeds ${index} seed)
+  string(JSON hash GET "${report}" seeds ${index} trace_hash)
+  if(NOT hash STREQUAL alone_${seed})
+    message(FATAL_ERROR "seed ${seed} gave trace ${hash} after other seeds in one process, ${alone_${seed}} alone")
+  endif()
+endforeach()
+message(STATUS "the ${count} seeds in one process: the same hashes as alone")
 
 # The trace really holds OpenSSL's draws.
 list(GET SEEDS 0 first_seed)
