@@ -47,6 +47,9 @@ class basic_tcp_stream {
   using socket_type = basic_tcp_socket<Executor>;
   using endpoint_type = boost::asio::ip::tcp::endpoint;
   using protocol_type = boost::asio::ip::tcp;
+  // As Beast's basic_stream: boost::asio::ssl::stream<tcp_stream> (and
+  // beast::ssl_stream) reach the socket through these.
+  using lowest_layer_type = socket_type;
   using time_point = steady_timer::time_point;
   using duration = steady_timer::duration;
   template <class OtherExecutor>
@@ -82,6 +85,8 @@ class basic_tcp_stream {
   [[nodiscard]] executor_type get_executor() const noexcept { return socket_.get_executor(); }
   socket_type& socket() noexcept { return socket_; }
   const socket_type& socket() const noexcept { return socket_; }
+  lowest_layer_type& lowest_layer() noexcept { return socket_; }
+  const lowest_layer_type& lowest_layer() const noexcept { return socket_; }
   // Takes the socket out; the stream is left without one.
   socket_type release_socket() {
     read_timer_.cancel();
