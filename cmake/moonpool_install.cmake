@@ -1,9 +1,10 @@
 # Installs headers, the library and a CMake package, so that another project
-# can do find_package(moonpool CONFIG REQUIRED) and link moonpool::moonpool.
+# can do find_package(moonpool CONFIG REQUIRED) and link moonpool::moonpool
+# (and moonpool::tls, deterministic OpenSSL).
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/moonpool DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS moonpool EXPORT moonpool-targets
+install(TARGETS moonpool moonpool_tls EXPORT moonpool-targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT moonpool-targets NAMESPACE moonpool::

@@ -10,3 +10,5 @@ add_library(moonpool_tls
 add_library(moonpool::tls ALIAS moonpool_tls)
 target_link_libraries(moonpool_tls PUBLIC moonpool OpenSSL::SSL OpenSSL::Crypto)
 moonpool_set_warnings(moonpool_tls)
+# Installed as moonpool::tls beside moonpool::moonpool.
+set_target_properties(moonpool_tls PROPERTIES EXPORT_NAME tls)
