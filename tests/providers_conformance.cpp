@@ -277,6 +277,24 @@ TYPED_TEST(ProvidersConformance, SpawnRunsTheTask) {
   EXPECT_TRUE(ran);
 }
 
+// spawn(name, callable): the callable, and so a lambda coroutine's
+// captures, lives as long as the task.
+TYPED_TEST(ProvidersConformance, SpawnOfALambdaKeepsItsCapturesAlive) {
+  auto p = this->world_.client();
+  std::string seen;
+  this->world_.run([&]() -> asio::awaitable<void> {
+    {
+      std::string message = "captured by value";
+      p.spawn("lambda", [message, &seen]() -> asio::awaitable<void> {
+        co_await yield();
+        seen = message;
+      });
+    }
+    co_await yield_until([&] { return !seen.empty(); });
+  });
+  EXPECT_EQ(seen, "captured by value");
+}
+
 TYPED_TEST(ProvidersConformance, TwoSpawnedTasksInterleave) {
   auto p = this->world_.client();
   std::string log;

@@ -33,6 +33,7 @@
 #include <system_error>
 #include <utility>
 
+#include "moonpool/core/detail/owned_call.hpp"
 #include "moonpool/core/providers.hpp"
 #include "moonpool/core/task_failed.hpp"
 #include "moonpool/real/storage.hpp"
@@ -99,6 +100,13 @@ class providers {
                               detail::report_task_failure(name, error);
                             }
                           });
+  }
+
+  // Starts the coroutine `make_task()` returns, keeping the callable (a
+  // lambda and its captures) alive until the task ends.
+  template <moonpool::detail::task_factory F>
+  void spawn(std::string name, F make_task) const {
+    spawn(std::move(name), moonpool::detail::owned_call(std::move(make_task)));
   }
 
  private:

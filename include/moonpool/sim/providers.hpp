@@ -29,6 +29,7 @@
 #include <string>
 #include <utility>
 
+#include "moonpool/core/detail/owned_call.hpp"
 #include "moonpool/core/providers.hpp"
 #include "moonpool/core/task_failed.hpp"
 #include "moonpool/sim/clock.hpp"
@@ -107,6 +108,13 @@ class providers {
     sim::spawn(host_.get_executor(), std::move(label),
                detail::fail_run_on_exception(std::move(name), std::move(task)))
         .detach();
+  }
+
+  // Starts the coroutine `make_task()` returns, keeping the callable (a
+  // lambda and its captures) alive until the task ends.
+  template <moonpool::detail::task_factory F>
+  void spawn(std::string name, F make_task) const {
+    spawn(std::move(name), moonpool::detail::owned_call(std::move(make_task)));
   }
 
  private:
