@@ -6,6 +6,7 @@
 #include "moonpool/sim/executor.hpp"
 #include "moonpool/sim/net.hpp"
 #include "moonpool/sim/random.hpp"
+#include "moonpool/sim/retry.hpp"
 #include "moonpool/sim/sleep.hpp"
 #include "moonpool/sim/steady_timer.hpp"
 #include "moonpool/sim/storage.hpp"

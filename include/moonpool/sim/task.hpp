@@ -3,6 +3,7 @@
 //
 //   auto h = moonpool::sim::spawn(ex, "worker", work());   // join_handle<int>
 //   int v = co_await h.async_join(boost::asio::use_awaitable);
+//   int w = co_await h2.join();                             // the same, as a coroutine
 //
 // A task runs on its own executor (the world's, tagged with the task), so
 // deadlock and livelock reports name it. Its outcome is a value, an
@@ -16,6 +17,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 #include <exception>
 #include <memory>
@@ -170,6 +172,9 @@ class join_handle {
     return boost::asio::async_initiate<JoinToken, result_signature>(
         [shared = state_](auto handler) { start_join(shared, std::move(handler)); }, token);
   }
+
+  // async_join(use_awaitable): the task's value, or its exception rethrown.
+  boost::asio::awaitable<T> join() { return async_join(boost::asio::use_awaitable); }
 
   // The outcome after the world has run: the value, or the task's exception
   // rethrown. Throws std::logic_error while the task is still running.
