@@ -69,15 +69,21 @@ std::string SimulationReport::to_json() const {
   root["iterations"] = iterations;
   root["passed"] = passed;
   root["failed"] = failed;
+  // Seeds twice: as numbers, and as text, which no JSON reader rounds
+  // (jq 1.6 and JavaScript keep 53 bits of a number).
   boost::json::array failing;
+  boost::json::array failing_text;
   for (std::uint64_t seed : failing_seeds) {
     failing.push_back(seed);
+    failing_text.push_back(boost::json::string(std::to_string(seed)));
   }
   root["failing_seeds"] = std::move(failing);
+  root["failing_seeds_text"] = std::move(failing_text);
   boost::json::array seed_rows;
   for (const seed_result& s : seeds) {
     boost::json::object row;
     row["seed"] = s.seed;
+    row["seed_text"] = std::to_string(s.seed);
     row["ok"] = s.ok;
     row["error"] = s.error;
     row["events"] = s.events;

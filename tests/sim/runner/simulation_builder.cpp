@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
 #include <set>
 
 #include "moonpool/sim.hpp"
@@ -527,4 +528,15 @@ TEST(CheckDeterminism, ADeterministicSimulationPassesAndCountsOnce) {
   EXPECT_EQ(report.iterations, 5U);
   options.explore = true;
   EXPECT_THROW(static_cast<void>(scripted("").run(options)), std::invalid_argument);
+}
+
+TEST(Report, SeedsAreAlsoTextThatNoJsonReaderRounds) {
+  SimulationBuilder sim = scripted("run");
+  run_options options;
+  options.seeds = {1324713733986132172ULL};  // above 2^53: a double rounds it
+  const auto report = sim.run(options);
+  const boost::json::value json = boost::json::parse(report.to_json());
+  EXPECT_EQ(json.at("failing_seeds_text").at(0).as_string(), "1324713733986132172");
+  EXPECT_EQ(json.at("seeds").at(0).at("seed_text").as_string(), "1324713733986132172");
+  EXPECT_EQ(json.at("seeds").at(0).at("seed").to_number<std::uint64_t>(), 1324713733986132172ULL);
 }
