@@ -132,7 +132,9 @@ command_line parse_command_line(int argc, const char* const* argv,
   bool check_determinism = false;
   command_line result;
 
-  app.add_option("--seed", seed_texts, "run exactly this seed (repeatable: --seed 1 --seed 7)");
+  app.add_option("--seed", seed_texts,
+                 "N: run exactly this seed, 0 to 18446744073709551615 (repeatable: --seed 1 "
+                 "--seed 7)");
   app.add_option("--iterations", iterations_text,
                  "N: run N seeds derived from the base seed (default " +
                      std::to_string(simulation.default_iterations()) + ")");
@@ -208,6 +210,17 @@ command_line parse_command_line(int argc, const char* const* argv,
                  "ROOT:COUNT@SEED,...: replay the timeline a failing exploration printed");
   auto* quiet_flag = app.add_flag("--quiet", result.quiet, "only the summary and failures");
   app.add_flag("--verbose", result.verbose, "one line per seed")->excludes(quiet_flag);
+  // Every option is read as text (so that a bad value gets our own one-line
+  // error); --help would call them all TEXT. Each description starts with
+  // what the value is ("N: ...", "PATH: ..."): show that instead.
+  for (CLI::Option* option : app.get_options()) {
+    const std::string description = option->get_description();
+    const std::size_t colon = description.find(": ");
+    if (option->get_type_size() != 0 && colon != std::string::npos && colon <= 24) {
+      option->type_name(description.substr(0, colon));
+      option->description(description.substr(colon + 2));
+    }
+  }
 
   try {
     app.parse(argc, argv);

@@ -216,6 +216,13 @@ TEST(CommandLine, GoodFormsAreAccepted) {
   EXPECT_EQ(parse({"--shard", "1/4"}).options.shard_index, 1U);
   EXPECT_TRUE(parse({"--replay", "12:3@99,0@7"}).options.replay);
   EXPECT_TRUE(parse({"--help"}).help);
+  // --help names what each value is, never "TEXT".
+  const std::optional<std::string> help = parse({"--help"}).help;
+  ASSERT_TRUE(help);
+  EXPECT_EQ(help->find("TEXT"), std::string::npos) << *help;
+  EXPECT_NE(help->find("--iterations N "), std::string::npos) << *help;
+  EXPECT_NE(help->find("--report-json PATH "), std::string::npos) << *help;
+  EXPECT_NE(help->find("--seed N ..."), std::string::npos) << *help;
   EXPECT_EQ(parse({}).options.program, "sim-hostile");
   const command_line tuned =
       parse({"--explore", "--branching", "reexecute", "--explore-rare-step", "1/50",
