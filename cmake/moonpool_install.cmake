@@ -18,4 +18,5 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/moonpool-config-version.c
 install(FILES ${PROJECT_BINARY_DIR}/moonpool-config.cmake
               ${PROJECT_BINARY_DIR}/moonpool-config-version.cmake
               ${PROJECT_SOURCE_DIR}/cmake/moonpool_edge_coverage.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/moonpool_simulation.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/moonpool)

@@ -24,6 +24,12 @@ if(result)
   message(FATAL_ERROR "building the consumer failed: ${result}")
 endif()
 
+execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build --output-on-failure
+                RESULT_VARIABLE result)
+if(result)
+  message(FATAL_ERROR "the consumer's simulations (moonpool_add_simulation) failed: ${result}")
+endif()
+
 foreach(program consumer consumer_tls)
   execute_process(COMMAND ${WORK_DIR}/build/${program} RESULT_VARIABLE result)
   if(result)
