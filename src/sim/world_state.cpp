@@ -208,6 +208,7 @@ std::optional<std::chrono::nanoseconds> world_state::next_event_time() {
 std::uint64_t world_state::park(std::unique_ptr<parked_op> op) {
   const std::uint64_t id = next_op_id_++;
   op->owner = current_task_ != nullptr ? current_task_ : &root_task();
+  op->since = now_;
   if (!closing_) {
     parked_.emplace(id, std::move(op));
   }
@@ -502,6 +503,13 @@ void world_state::set_now(std::chrono::nanoseconds at) noexcept {
   }
 }
 
+void world_state::describe_parked(std::uint64_t op_id, const char* waits_for, bool idle) noexcept {
+  if (parked_op* op = find_parked(op_id); op != nullptr) {
+    op->waits_for = waits_for;
+    op->idle = idle;
+  }
+}
+
 std::string world_state::busy_tasks() const {
   std::string names;
   for (const task_record& task : tasks_) {
@@ -517,19 +525,51 @@ void world_state::throw_deadlock() const {
   message << "deadlock (seed " << seed_ << ") at simulated time " << now_.count()
           << " ns: nothing is runnable and no event is scheduled, but work is still "
              "outstanding in ";
-  bool first = true;
+  // What each task's parked operations wait for, in park order; a task
+  // whose every wait is a normal rest (an accept, a shutdown wait) is
+  // listed apart: it is waiting for work, not the cause.
+  auto waits_of = [this](const task_record& task, bool& all_idle) {
+    std::string waits;
+    all_idle = true;
+    for (const auto& [id, op] : parked_) {
+      if (op->owner != &task) {
+        continue;
+      }
+      all_idle = all_idle && op->idle;
+      waits += (waits.empty() ? "" : ", ") +
+               std::string(op->waits_for != nullptr ? op->waits_for : "an operation") + " since " +
+               std::to_string(op->since.count()) + " ns";
+    }
+    if (waits.empty()) {
+      all_idle = false;
+    }
+    return waits;
+  };
+  std::string stuck;
+  std::string idle;
   for (const task_record& task : tasks_) {
     if (task.outstanding_work <= 0) {
       continue;
     }
-    message << (first ? "" : ", ") << "task '" << task.name << "' (id " << task.id << ")";
+    bool all_idle = false;
+    const std::string waits = waits_of(task, all_idle);
+    std::string entry = "task '" + task.name + "' (id " + std::to_string(task.id) + ")";
     if (task.id == 0) {
-      message << " [work started on world.get_executor(), e.g. co_spawn(..., detached)]";
+      entry += " [work started on world.get_executor(), e.g. co_spawn(..., detached)]";
     }
-    first = false;
+    if (!waits.empty()) {
+      entry += " waiting on " + waits;
+    }
+    std::string& list = all_idle ? idle : stuck;
+    list += (list.empty() ? "" : "; ") + entry;
   }
-  message << "; each waits on something nothing will ever complete (a channel with no sender, "
-             "a promise never set, or a real Asio object where a simulated one is needed)";
+  message << (stuck.empty() ? idle : stuck);
+  if (!stuck.empty() && !idle.empty()) {
+    message << ". Idle, waiting for new work (not the cause): " << idle;
+  }
+  message << ". Each waits on something nothing will ever complete (a channel with no sender, "
+             "a promise never set, a peer that never answers without a timeout, or a real Asio "
+             "object where a simulated one is needed)";
   throw deadlock_error(seed_, message.str());
 }
 

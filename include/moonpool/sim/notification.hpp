@@ -66,6 +66,9 @@ class notification {
           auto slot = boost::asio::get_associated_cancellation_slot(handler);
           const std::uint64_t op_id = detail::park_handler<boost::system::error_code>(
               *state_, std::move(handler), executor_);
+          // A process waiting for its shutdown signal is at rest.
+          state_->describe_parked(op_id, "a notification (e.g. the shutdown signal)",
+                                  /*idle=*/true);
           if (notified_) {
             detail::complete_parked<boost::system::error_code>(*state_, op_id,
                                                                boost::system::error_code());

@@ -224,6 +224,7 @@ class join_handle {
       op_id =
           detail::park_handler<std::exception_ptr, T>(*state->state, std::move(handler), fallback);
     }
+    state->state->describe_parked(op_id, "the join of another task");
     if (state->status != join_status::running) {
       state->deliver(op_id);
       return;

@@ -9,6 +9,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <string>
+#include <vector>
 
 #include "net/support/two_hosts.hpp"
 
@@ -344,4 +345,40 @@ TEST(Socket, ASocketNeedsAHostsExecutor) {
               std::string::npos)
         << e.what();
   }
+}
+
+TEST(Socket, ADeadlockNamesTheStuckReadAndSetsTheIdleAcceptorApart) {
+  two_hosts net{1, moonpool::sim::network_config{}};
+  std::vector<tcp::socket> held;
+  net.spawn_on(net.server, "server", [&]() -> asio::awaitable<void> {
+    tcp::acceptor acc(co_await asio::this_coro::executor, net.server_endpoint());
+    for (;;) {
+      // Accepts and never answers: the client's read can never complete.
+      held.push_back(co_await acc.async_accept(asio::use_awaitable));
+    }
+  });
+  net.spawn_on(net.client, "client", [&]() -> asio::awaitable<void> {
+    tcp::socket s(co_await asio::this_coro::executor);
+    co_await s.async_connect(net.server_endpoint(), asio::use_awaitable);
+    char byte = 0;
+    co_await s.async_read_some(asio::buffer(&byte, 1), asio::use_awaitable);
+  });
+  try {
+    net.world.run();
+    FAIL() << "no deadlock reported";
+  } catch (const moonpool::sim::deadlock_error& e) {
+    const std::string message = e.what();
+    const std::size_t stuck = message.find("task 'client' (id ");
+    const std::size_t read = message.find("waiting on a read on a simulated socket since ");
+    const std::size_t idle =
+        message.find("Idle, waiting for new work (not the cause): task 'server'");
+    const std::size_t accept = message.find("waiting on an accept since ");
+    EXPECT_NE(stuck, std::string::npos) << message;
+    EXPECT_NE(read, std::string::npos) << message;
+    EXPECT_NE(idle, std::string::npos) << message;
+    EXPECT_NE(accept, std::string::npos) << message;
+    EXPECT_LT(stuck, idle) << message;
+    EXPECT_LT(idle, accept) << message;
+  }
+  held.clear();
 }

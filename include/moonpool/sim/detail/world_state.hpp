@@ -80,6 +80,12 @@ struct parked_op {
   // The task that started the operation (set by park()); killing a host's
   // tasks destroys the operations they own.
   task_record* owner = nullptr;
+  // For deadlock reports: when it was parked (set by park()), what it waits
+  // for ("a read", ...; null: not said), and whether waiting is a task's
+  // normal rest (an acceptor, a shutdown wait) rather than a sign it is stuck.
+  std::chrono::nanoseconds since{0};
+  const char* waits_for = nullptr;
+  bool idle = false;
 };
 
 // Marks an execution context as a world's and leads back to the world. Asio's
@@ -151,6 +157,9 @@ class world_state {
   std::unique_ptr<parked_op> unpark(std::uint64_t op_id);
   // The parked op with this id, left in place; null when gone.
   parked_op* find_parked(std::uint64_t op_id) noexcept;
+  // Says what a parked operation waits for (deadlock reports); a no-op
+  // when it is no longer parked.
+  void describe_parked(std::uint64_t op_id, const char* waits_for, bool idle = false) noexcept;
   [[nodiscard]] std::size_t parked_count() const noexcept { return parked_.size(); }
 
   // --- tasks ----------------------------------------------------------------

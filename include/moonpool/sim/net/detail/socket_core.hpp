@@ -141,6 +141,8 @@ class socket_core : public boost::asio::socket_base {
     const boost::system::error_code refused = io_precondition();
     auto op = std::make_unique<Op>(buffers, std::move(handler), executor_);
     const std::uint64_t op_id = state_->park(std::move(op));
+    state_->describe_parked(
+        op_id, is_read ? "a read on a simulated socket" : "a write on a simulated socket");
     if (refused) {
       sim::detail::complete_parked<boost::system::error_code, std::size_t>(*state_, op_id, refused,
                                                                            0);
@@ -168,6 +170,7 @@ class socket_core : public boost::asio::socket_base {
     auto slot = boost::asio::get_associated_cancellation_slot(handler);
     const std::uint64_t op_id = sim::detail::park_handler<boost::system::error_code>(
         *state_, std::move(handler), executor_);
+    state_->describe_parked(op_id, "a connect");
     if (const boost::system::error_code refused = connect_precondition()) {
       sim::detail::complete_parked<boost::system::error_code>(*state_, op_id, refused);
       return;

@@ -103,6 +103,7 @@ class file_core {
           using op = read_op<MutableBufferSequence, decltype(handler), executor_type>;
           const std::uint64_t op_id =
               state_->park(std::make_unique<op>(b, std::move(handler), executor_));
+          state_->describe_parked(op_id, "a file operation");
           if (completed_without_disk(op_id, b)) {
             return;
           }
@@ -121,6 +122,7 @@ class file_core {
           const std::uint64_t op_id =
               sim::detail::park_handler<boost::system::error_code, std::size_t>(
                   *state_, std::move(handler), executor_);
+          state_->describe_parked(op_id, "a file operation");
           if (completed_without_disk(op_id, b)) {
             return;
           }
