@@ -87,8 +87,9 @@ class acceptor_core : public boost::asio::socket_base {
 
   template <class Slot>
   void submit(std::unique_ptr<accept_op_base> op, Slot slot) {
+    op->waits_for = "an accept";
+    op->idle = true;  // a server's normal rest, never the cause of a deadlock
     const std::uint64_t op_id = state_->park(std::move(op));
-    state_->describe_parked(op_id, "an accept", /*idle=*/true);
     if (!listener_ || !listener_->open) {
       fail(op_id, open_ && !listener_ ? boost::asio::error::invalid_argument  // not listening
                                       : boost::asio::error::bad_descriptor);

@@ -140,9 +140,9 @@ class socket_core : public boost::asio::socket_base {
     auto slot = boost::asio::get_associated_cancellation_slot(handler);
     const boost::system::error_code refused = io_precondition();
     auto op = std::make_unique<Op>(buffers, std::move(handler), executor_);
+    // Said before parking: no second lookup on the hot path.
+    op->waits_for = is_read ? "a read on a simulated socket" : "a write on a simulated socket";
     const std::uint64_t op_id = state_->park(std::move(op));
-    state_->describe_parked(
-        op_id, is_read ? "a read on a simulated socket" : "a write on a simulated socket");
     if (refused) {
       sim::detail::complete_parked<boost::system::error_code, std::size_t>(*state_, op_id, refused,
                                                                            0);
