@@ -19,7 +19,7 @@
 
 namespace chat {
 
-inline int run(int argc, char** argv, const char* name, bugs b) {
+int run(int argc, char** argv, const char* name, bugs b) {
   namespace sim = moonpool::sim;
   // Before any WebSocket stream exists: masks from a fixed seed, not from
   // std::random_device.

@@ -2,7 +2,7 @@
 // whose acknowledgement was lost (a dropped connection, a crash after the
 // sync) is resent and enters the history twice: every client receives it
 // twice.
-#include "chat_app.hpp"
+#include "chat_main.hpp"
 
 int main(int argc, char** argv) {
   return chat::run(argc, argv, "chat-dup-bug", chat::bugs{.no_deduplication = true});

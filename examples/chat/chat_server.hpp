@@ -29,6 +29,7 @@
 
 #include "chat_connection.hpp"
 #include "chat_log.hpp"
+#include "chat_main.hpp"
 
 namespace chat {
 
@@ -40,16 +41,6 @@ inline constexpr std::uint16_t port = 7300;
 inline constexpr std::size_t connections_max = 16;
 inline constexpr std::size_t pending_max = 256;
 inline constexpr std::size_t acks_waiting_max = 64;
-
-// The shortcuts sim-chat-bug and sim-chat-dup-bug take.
-struct bugs {
-  // Acknowledge a batch once written, before its sync: a crash in between
-  // loses messages their senders were told are safe.
-  bool ack_before_sync = false;
-  // Append every message, resends included: a message whose
-  // acknowledgement was lost enters the history twice.
-  bool no_deduplication = false;
-};
 
 struct session {
   session(moonpool::sim::Context& ctx, tcp::socket socket) : conn(ctx, std::move(socket)) {}

@@ -275,7 +275,7 @@ class Client : public moonpool::sim::Workload {
   std::uint64_t acknowledged_ = 0;
 };
 
-inline int run(int argc, char** argv, const char* name, bugs b) {
+int run(int argc, char** argv, const char* name, bugs b) {
   namespace sim = moonpool::sim;
   // A single-copy log cannot survive misdirected writes (kv_store.hpp).
   sim::storage_chaos_config faults;

@@ -35,6 +35,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "kv_main.hpp"
 #include "moonpool/assert.hpp"
 #include "moonpool/sim.hpp"
 #include "moonpool/sim/runner.hpp"
@@ -43,14 +44,6 @@ namespace kv {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-
-// The two shortcuts sim-kv-bug and sim-kv-rename-bug take.
-struct bugs {
-  // Acknowledge a put once its record is written, before async_sync.
-  bool ack_before_sync = false;
-  // Rename the compacted log over the old one without syncing the directory.
-  bool rename_without_directory_sync = false;
-};
 
 inline constexpr const char* log_directory = "/kv";
 inline constexpr const char* log_path = "/kv/log";

@@ -16,6 +16,7 @@
 // The fix is any order the program chooses: a std::set of ids, a vector in
 // subscription order, or std::map<std::uint64_t, subscriber*>.
 
+#include <array>
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string>
@@ -29,10 +30,39 @@ namespace asio = boost::asio;
 
 namespace {
 
+// Subscribers come in kinds of different sizes, as real ones do. That
+// matters: an allocator that hands out each size from its own region in
+// order (AddressSanitizer's does) gives the same relative layout every run
+// for objects of one size, but the distance between two regions moves with
+// everything allocated before, so the walk's order still changes.
 struct subscriber {
+  virtual ~subscriber() = default;
   std::string name;
   int received = 0;
 };
+struct email_subscriber : subscriber {
+  std::array<char, 64> address{};
+};
+struct webhook_subscriber : subscriber {
+  std::array<char, 512> url{};
+};
+
+std::unique_ptr<subscriber> make_subscriber(std::uint64_t kind, std::string name) {
+  std::unique_ptr<subscriber> made;
+  switch (kind) {
+    case 0:
+      made = std::make_unique<subscriber>();
+      break;
+    case 1:
+      made = std::make_unique<email_subscriber>();
+      break;
+    default:
+      made = std::make_unique<webhook_subscriber>();
+      break;
+  }
+  made->name = std::move(name);
+  return made;
+}
 
 asio::awaitable<void> deliver(subscriber* s) {
   co_await moonpool::sim::sleep(std::chrono::milliseconds(1));
@@ -47,7 +77,7 @@ struct NotifierWorkload : moonpool::sim::Workload {
     std::unordered_set<subscriber*> subscribers;      // the bug: ordered by address
     const std::uint64_t count = 8 + ctx.random().below(8);
     for (std::uint64_t i = 0; i < count; ++i) {
-      owned.push_back(std::make_unique<subscriber>(subscriber{"subscriber-" + std::to_string(i)}));
+      owned.push_back(make_subscriber(ctx.random().below(3), "subscriber-" + std::to_string(i)));
       noise.push_back(std::make_unique<std::string>(ctx.random().below(200), 'x'));
       subscribers.insert(owned.back().get());
     }

@@ -46,6 +46,7 @@
 #include "moonpool/sim/providers.hpp"
 #include "moonpool/sim/runner.hpp"
 #include "server.hpp"
+#include "sim_web_main.hpp"
 
 namespace sim_web {
 
@@ -175,8 +176,6 @@ inline void expect(bool holds, const std::string& story) {
     throw std::runtime_error(story);
   }
 }
-
-inline int run(int argc, char** argv, const char* name, bool ack_before_sync);
 
 }  // namespace sim_web
 

@@ -348,7 +348,7 @@ inline asio::awaitable<void> Client::check(sim::Context& ctx) {
   link_.reset();  // lets the server's session end
 }
 
-inline int run(int argc, char** argv, const char* name, bool ack_before_sync) {
+int run(int argc, char** argv, const char* name, bool ack_before_sync) {
   // A single-copy log cannot survive misdirected writes (store.hpp).
   sim::storage_chaos_config faults;
   faults.misdirected_writes = false;
