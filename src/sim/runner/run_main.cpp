@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -55,29 +56,79 @@ class report_writer {
   std::ofstream file_;
 };
 
+// A line redrawn in place on a terminal while seeds run: how many ran (of
+// how many, when that is known), how many failed, the rate and, with a
+// total, the time left. Redrawn at most ten times a second, so thousands of
+// short seeds do not become thousands of writes. Wall-clock time is read
+// here only for display; nothing inside a simulation sees it.
 class progress_line {
  public:
-  explicit progress_line(bool enabled) : enabled_(enabled) {}
+  progress_line(bool enabled, std::optional<std::uint64_t> total)
+      : enabled_(enabled), total_(total) {}
   void update(std::uint64_t done, std::uint64_t failed, std::chrono::nanoseconds elapsed) {
-    if (!enabled_) {
+    if (!enabled_ || (elapsed - last_drawn_ < redraw_every && done != total_)) {
       return;
     }
-    const double rate = elapsed.count() > 0
-                            ? 1e9 * static_cast<double>(done) / static_cast<double>(elapsed.count())
-                            : 0.0;
-    std::fprintf(stderr, "\r%llu seeds, %llu failed, %.0f seeds/s   ",
-                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(failed),
-                 rate);
+    last_drawn_ = elapsed;
+    const double seconds = static_cast<double>(elapsed.count()) / 1e9;
+    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+    char line[160];
+    int length = 0;
+    if (total_) {
+      length = std::snprintf(line, sizeof line, "\r%llu/%llu seeds, %llu failed, %.0f seeds/s",
+                             static_cast<unsigned long long>(done),
+                             static_cast<unsigned long long>(*total_),
+                             static_cast<unsigned long long>(failed), rate);
+      if (rate > 0 && *total_ > done) {
+        const double left = static_cast<double>(*total_ - done) / rate;
+        length += std::snprintf(line + length, sizeof line - static_cast<std::size_t>(length),
+                                left < 10 ? ", %.1f s left" : ", %.0f s left", left);
+      }
+    } else {
+      length = std::snprintf(line, sizeof line, "\r%llu seeds, %llu failed, %.0f seeds/s",
+                             static_cast<unsigned long long>(done),
+                             static_cast<unsigned long long>(failed), rate);
+    }
+    // Pad over what a longer previous line left on screen.
+    const int width = std::max(length, drawn_width_);
+    std::fprintf(stderr, "%-*s", width, line);
+    std::fflush(stderr);
+    drawn_width_ = length;
   }
   void finish() {
-    if (enabled_) {
+    if (enabled_ && drawn_width_ > 0) {
       std::fputs("\n", stderr);
+      drawn_width_ = 0;
     }
   }
 
  private:
+  static constexpr std::chrono::milliseconds redraw_every{100};
   bool enabled_;
+  std::optional<std::uint64_t> total_;
+  std::chrono::nanoseconds last_drawn_{-redraw_every};
+  int drawn_width_ = 0;
 };
+
+// How many seeds a run will take, when that is known before it starts
+// (the same count SimulationBuilder::run derives: explicit seeds, then
+// derived ones when no seed was named or a count was asked for too; a shard
+// takes every shard_count-th of each).
+std::optional<std::uint64_t> planned_seeds(const run_options& options,
+                                           std::uint64_t default_iterations) {
+  if (options.time_limit || options.until_stable || options.replay) {
+    return std::nullopt;
+  }
+  const auto in_shard = [&options](std::uint64_t count) {
+    return count / options.shard_count +
+           (count % options.shard_count > options.shard_index ? 1 : 0);
+  };
+  std::uint64_t total = in_shard(options.seeds.size());
+  if (options.seeds.empty() || options.iterations) {
+    total += in_shard(options.iterations.value_or(default_iterations));
+  }
+  return total;
+}
 
 }  // namespace
 
@@ -121,7 +172,8 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
   // (timelines, depth, bugs, rate), and with --verbose prints each bug,
   // with its replay command, as soon as it is found.
   const bool terminal = !quiet && !verbose && isatty(STDERR_FILENO) != 0;
-  progress_line progress(terminal && !options.explore);
+  progress_line progress(terminal && !options.explore,
+                         planned_seeds(options, simulation.default_iterations()));
   if (options.explore) {
     explore::set_progress({terminal, verbose, std::string(program)});
   }
