@@ -4,8 +4,8 @@
 #   2. a clang++ 14 Debug build of a few simulations, only to check that
 #      the same seed gives the same trace hash in both builds
 #      (scripts/check-determinism.sh);
-#   3. the asan preset (g++ ASan + UBSan): every test again but the
-#      official examples (tests/compat), simulations over fewer seeds
+#   3. the asan preset (g++ ASan + UBSan): the engine, its unit tests and
+#      the demos that drive every layer, simulations over fewer seeds
 #      (docs/debugging.md, "Under the sanitizers").
 set -euo pipefail
 cd "$(dirname "$0")/.."

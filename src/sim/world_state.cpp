@@ -396,6 +396,7 @@ std::size_t world_state::drain() {
 
     task_record* task = next.task;
     trace(trace_kind::schedule, {count, index, task->id, 0});
+    last_handler_run_ = now_;
     if (task->drain_epoch != drain_epoch_) {
       task->drain_epoch = drain_epoch_;
       task->drain_polls = 0;
@@ -520,15 +521,39 @@ std::string world_state::busy_tasks() const {
   return names.empty() ? "none" : names;
 }
 
+namespace {
+
+// "2.000150000 s": simulated times in a report a person reads.
+std::string seconds_text(std::chrono::nanoseconds at) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%lld.%09lld s", static_cast<long long>(at.count() / 1000000000),
+                static_cast<long long>(at.count() % 1000000000));
+  return text;
+}
+
+}  // namespace
+
 void world_state::throw_deadlock() const {
   std::ostringstream message;
-  message << "deadlock (seed " << seed_ << ") at simulated time " << now_.count()
-          << " ns: nothing is runnable and no event is scheduled, but work is still "
-             "outstanding in ";
+  message << "deadlock (seed " << seed_ << ") at simulated time " << seconds_text(now_);
+  if (last_handler_run_ < now_) {
+    // Chaos and timers nobody waits on kept time moving after the last
+    // handler ran: that is when the program really stopped.
+    message << " (no handler has run since " << seconds_text(last_handler_run_) << ")";
+  }
+  message << ": nothing is runnable and no event is scheduled, but work is still outstanding in ";
   // What each task's parked operations wait for, in park order; a task
   // whose every wait is a normal rest (an accept, a shutdown wait) is
   // listed apart: it is waiting for work, not the cause.
-  auto waits_of = [this](const task_record& task, bool& all_idle) {
+  auto describe = [this](std::uint64_t id, const parked_op& op) {
+    for (const wait_describer& describer : wait_describers_) {
+      if (std::string said = describer(id); !said.empty()) {
+        return said;
+      }
+    }
+    return std::string(op.waits_for != nullptr ? op.waits_for : "an operation");
+  };
+  auto waits_of = [this, &describe](const task_record& task, bool& all_idle) {
     std::string waits;
     all_idle = true;
     for (const auto& [id, op] : parked_) {
@@ -536,9 +561,8 @@ void world_state::throw_deadlock() const {
         continue;
       }
       all_idle = all_idle && op->idle;
-      waits += (waits.empty() ? "" : ", ") +
-               std::string(op->waits_for != nullptr ? op->waits_for : "an operation") + " since " +
-               std::to_string(op->since.count()) + " ns";
+      waits +=
+          (waits.empty() ? "" : ", ") + describe(id, *op) + " since " + seconds_text(op->since);
     }
     if (waits.empty()) {
       all_idle = false;
@@ -554,6 +578,11 @@ void world_state::throw_deadlock() const {
     bool all_idle = false;
     const std::string waits = waits_of(task, all_idle);
     std::string entry = "task '" + task.name + "' (id " + std::to_string(task.id) + ")";
+    if (task.host != nullptr) {
+      entry += " on " + (task.host->names.empty() ? task.host->address.to_string()
+                                                  : task.host->names.front() + " (" +
+                                                        task.host->address.to_string() + ")");
+    }
     if (task.id == 0) {
       entry += " [work started on world.get_executor(), e.g. co_spawn(..., detached)]";
     }
@@ -567,8 +596,8 @@ void world_state::throw_deadlock() const {
   if (!stuck.empty() && !idle.empty()) {
     message << ". Idle, waiting for new work (not the cause): " << idle;
   }
-  message << ". Each waits on something nothing will ever complete (a channel with no sender, "
-             "a promise never set, a peer that never answers without a timeout, or a real Asio "
+  message << ". Each waits on something nothing will ever complete (a peer that never answers "
+             "and no timeout, a channel with no sender, a promise never set, or a real Asio "
              "object where a simulated one is needed)";
   throw deadlock_error(seed_, message.str());
 }

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "moonpool/sim/errors.hpp"
+#include "moonpool/sim/notification.hpp"
 #include "moonpool/sim/sleep.hpp"
 #include "support/racing_program.hpp"
 
@@ -112,6 +113,33 @@ TEST(World, DeadlockOnChannelWithNoSenderNamesSeedAndTask) {
     EXPECT_EQ(e.seed(), 4242u);
     EXPECT_NE(message.find("seed 4242"), std::string::npos) << message;
     EXPECT_NE(message.find("'consumer'"), std::string::npos) << message;
+  }
+}
+
+TEST(World, ADeadlockSaysWhenAHandlerLastRanAndSinceWhenEachTaskWaits) {
+  world w{5};
+  moonpool::sim::notification never(w.get_executor());
+  moonpool::sim::spawn(w.get_executor(), "waiter", [&]() -> asio::awaitable<void> {
+    co_await moonpool::sim::sleep(std::chrono::seconds(1));
+    co_await never.async_wait(asio::use_awaitable);
+  }).detach();
+  // Time goes on without any handler running (as chaos timers do), so the
+  // deadlock is found at 5 s while the program stopped at 1 s.
+  w.state().schedule_at(std::chrono::seconds(5), moonpool::sim::trace_kind::event, {0, 0, 0},
+                        [] {});
+  try {
+    w.run();
+    FAIL() << "run() must throw on a deadlock";
+  } catch (const moonpool::sim::deadlock_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("at simulated time 5.000000000 s (no handler has run since "
+                           "1.000000000 s)"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("task 'waiter' (id 1) waiting on a notification (e.g. the shutdown "
+                           "signal) since 1.000000000 s"),
+              std::string::npos)
+        << message;
   }
 }
 

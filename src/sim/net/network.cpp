@@ -55,6 +55,40 @@ network& network_of(world_state& state) {
   return boost::asio::use_service<network_service>(state.context()).get();
 }
 
+network::network(world_state& state) : state_(state) {
+  state_.add_wait_describer([this](std::uint64_t op_id) { return describe_wait(op_id); });
+}
+
+std::string network::describe_wait(std::uint64_t op_id) const {
+  auto has = [op_id](const std::deque<std::uint64_t>& ops) {
+    return std::find(ops.begin(), ops.end(), op_id) != ops.end();
+  };
+  auto text = [](const endpoint& e) {
+    return e.address().to_string() + ":" + std::to_string(e.port());
+  };
+  for (const auto& [id, conn] : connections_) {
+    for (const end_state& end : conn->ends) {
+      const std::string where = "connection " + std::to_string(id) + " (" + text(end.local);
+      if (has(end.reads)) {
+        return "a read on " + where + " <- " + text(end.remote) + ")" +
+               (end.established ? "" : ", not yet established");
+      }
+      if (has(end.writes)) {
+        return "a write on " + where + " -> " + text(end.remote) + ")";
+      }
+      if (end.connect_op == op_id) {
+        return "a connect on " + where + " -> " + text(end.remote) + ")";
+      }
+    }
+  }
+  for (const auto& [key, l] : listeners_) {
+    if (has(l->accepts)) {
+      return "an accept on " + text(l->local);
+    }
+  }
+  return {};
+}
+
 void network::set_config(const network_config& config) {
   config.validate();
   config_ = config;

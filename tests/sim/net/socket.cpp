@@ -369,10 +369,16 @@ TEST(Socket, ADeadlockNamesTheStuckReadAndSetsTheIdleAcceptorApart) {
   } catch (const moonpool::sim::deadlock_error& e) {
     const std::string message = e.what();
     const std::size_t stuck = message.find("task 'client' (id ");
-    const std::size_t read = message.find("waiting on a read on a simulated socket since ");
+    // The read names its connection and both ends; the accept its endpoint.
+    const std::size_t read = message.find("waiting on a read on connection 1 (10.0.0.1:");
+    EXPECT_NE(message.find("<- " + net.server_endpoint().address().to_string() + ":" +
+                           std::to_string(net.server_endpoint().port()) + ") since 0."),
+              std::string::npos)
+        << message;
     const std::size_t idle =
         message.find("Idle, waiting for new work (not the cause): task 'server'");
-    const std::size_t accept = message.find("waiting on an accept since ");
+    const std::size_t accept = message.find("waiting on an accept on " +
+                                            net.server_endpoint().address().to_string() + ":");
     EXPECT_NE(stuck, std::string::npos) << message;
     EXPECT_NE(read, std::string::npos) << message;
     EXPECT_NE(idle, std::string::npos) << message;

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -161,6 +162,14 @@ class world_state {
   // when it is no longer parked.
   void describe_parked(std::uint64_t op_id, const char* waits_for, bool idle = false) noexcept;
   [[nodiscard]] std::size_t parked_count() const noexcept { return parked_.size(); }
+  // A layer above the core (the network) that knows more about a parked
+  // operation than the op itself says (which connection, between which
+  // hosts): given an op id, a description, or empty when the op is not its
+  // own. Asked only when a deadlock is reported, never on the hot path.
+  using wait_describer = std::function<std::string(std::uint64_t op_id)>;
+  void add_wait_describer(wait_describer describer) {
+    wait_describers_.push_back(std::move(describer));
+  }
 
   // --- tasks ----------------------------------------------------------------
   task_record& root_task() noexcept { return tasks_.front(); }
@@ -357,6 +366,10 @@ class world_state {
   std::uint64_t next_op_id_ = 1;
 
   std::chrono::nanoseconds now_{0};
+  // When a handler last ran: a deadlock report says how long the world has
+  // only been moving time (chaos, timers no task waits on) since then.
+  std::chrono::nanoseconds last_handler_run_{0};
+  std::vector<wait_describer> wait_describers_;
   std::uint64_t events_processed_ = 0;
   std::uint64_t handlers_run_ = 0;
   std::chrono::nanoseconds wall_deadline_ = std::chrono::nanoseconds::max();

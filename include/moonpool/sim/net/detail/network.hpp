@@ -110,7 +110,7 @@ struct partition_rule {
 
 class network {
  public:
-  explicit network(world_state& state) : state_(state) {}
+  explicit network(world_state& state);
 
   [[nodiscard]] world_state& state() noexcept { return state_; }
   [[nodiscard]] const network_config& config() const noexcept { return config_; }
@@ -174,6 +174,9 @@ class network {
 
   void trace(trace_kind kind, std::uint64_t a, std::uint64_t b, std::uint64_t c,
              std::uint64_t d = 0);
+  // For deadlock reports: what a parked op of this network waits for
+  // ("a read on connection 7 (10.0.0.1:49152 <- 10.0.1.1:8080)"), or empty.
+  [[nodiscard]] std::string describe_wait(std::uint64_t op_id) const;
 
   world_state& state_;
   network_config config_;
