@@ -108,6 +108,9 @@ void check_consistent(const command_line& line, const std::string& argv_text) {
   expect(!(line.quiet && line.verbose), "--quiet and --verbose never both");
   expect(line.report_json.empty() || line.report_json != line.trace_path,
          "--report-json and --trace never name the same file");
+  expect(line.report_html.empty() ||
+             (line.report_html != line.report_json && line.report_html != line.trace_path),
+         "--report-html never names the file of --report-json or --trace");
   expect(o.record_trace == !line.trace_path.empty(), "record_trace exactly with --trace PATH");
   expect(o.program == program, "argv[0] is kept as the program");
 }
@@ -116,9 +119,9 @@ void check_consistent(const command_line& line, const std::string& argv_text) {
 bool same_options(const command_line& a, const command_line& b) {
   const sim::run_options& x = a.options;
   const sim::run_options& y = b.options;
-  return a.help == b.help && a.report_json == b.report_json && a.trace_path == b.trace_path &&
-         a.quiet == b.quiet && a.verbose == b.verbose && x.seeds == y.seeds &&
-         x.iterations == y.iterations && x.time_limit == y.time_limit &&
+  return a.help == b.help && a.report_json == b.report_json && a.report_html == b.report_html &&
+         a.trace_path == b.trace_path && a.quiet == b.quiet && a.verbose == b.verbose &&
+         x.seeds == y.seeds && x.iterations == y.iterations && x.time_limit == y.time_limit &&
          x.until_stable == y.until_stable && x.base_seed == y.base_seed &&
          x.shard_index == y.shard_index && x.shard_count == y.shard_count &&
          x.explore == y.explore && x.replay == y.replay && x.isolate == y.isolate &&

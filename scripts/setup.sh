@@ -12,6 +12,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   # web-server's end-to-end test drives it with curl (examples/web).
   curl
+  # The HTML report's test opens pages in headless Chromium
+  # (examples/check_report_html.cmake).
+  chromium
 )
 
 missing=()

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
+#include <utility>
 
 namespace moonpool::sim::detail {
 namespace {
@@ -149,6 +151,8 @@ command_line parse_command_line(int argc, const char* const* argv,
                  "N: the seed that derived seeds come from (default " +
                      std::to_string(run_options{}.base_seed) + ")");
   app.add_option("--report-json", result.report_json, "PATH: write the report as JSON");
+  app.add_option("--report-html", result.report_html,
+                 "PATH: write the report as one self-contained HTML page");
   app.add_option("--trace", result.trace_path,
                  "PATH: write the event trace (JSON lines) of the seeds run");
   app.add_option("--seed-timeout", seed_timeout_text,
@@ -244,9 +248,18 @@ command_line parse_command_line(int argc, const char* const* argv,
   }
 
   run_options& options = result.options;
-  if (!result.report_json.empty() && result.report_json == result.trace_path) {
-    throw usage_error("--report-json and --trace name the same file ('" + result.report_json +
-                      "'); give each its own");
+  // Two outputs in one file would leave only the one written last.
+  const std::pair<const char*, const std::string*> outputs[] = {
+      {"--report-json", &result.report_json},
+      {"--report-html", &result.report_html},
+      {"--trace", &result.trace_path}};
+  for (std::size_t i = 0; i < std::size(outputs); ++i) {
+    for (std::size_t j = i + 1; j < std::size(outputs); ++j) {
+      if (!outputs[i].second->empty() && *outputs[i].second == *outputs[j].second) {
+        throw usage_error(std::string(outputs[i].first) + " and " + outputs[j].first +
+                          " name the same file ('" + *outputs[i].second + "'); give each its own");
+      }
+    }
   }
   // Exploration knobs without --explore: name the ones given.
   std::string tuning;

@@ -22,6 +22,7 @@ struct usage_error : std::runtime_error {
 struct command_line {
   run_options options;
   std::string report_json;
+  std::string report_html;
   std::string trace_path;
   bool quiet = false;
   bool verbose = false;

@@ -62,6 +62,10 @@ std::string replay_command(std::string_view program, const explore::recipe& reci
   return program_or_placeholder(program) + " --replay " + explore::format_recipe(recipe);
 }
 
+std::string SimulationReport::replay_of(const seed_result& failed) const {
+  return replayed ? replay_command(program, *replayed) : replay_command(program, failed);
+}
+
 std::string SimulationReport::to_json() const {
   boost::json::object root;
   root["name"] = name;
@@ -91,7 +95,7 @@ std::string SimulationReport::to_json() const {
     row["wall_ns"] = s.wall.count();
     row["trace_hash"] = s.trace_hash;
     if (!s.ok) {
-      row["replay"] = replayed ? replay_command(program, *replayed) : replay_command(program, s);
+      row["replay"] = replay_of(s);
     }
     if (s.recipe_steps_applied) {
       row["recipe_steps_applied"] = *s.recipe_steps_applied;
@@ -264,9 +268,7 @@ std::string SimulationReport::to_text(bool brief) const {
       out << "  FAILED seed " << s.seed
           << (s.trace_hash.empty() ? "" : " (trace " + s.trace_hash + ")") << ": " << s.error
           << "\n"
-          << "    replay: "
-          << (replayed ? replay_command(program, *replayed) : replay_command(program, s))
-          << " --trace out.jsonl\n";
+          << "    replay: " << replay_of(s) << " --trace out.jsonl\n";
     }
   }
   if (failed > shown) {

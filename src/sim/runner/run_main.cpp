@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -20,13 +21,16 @@ constexpr int exit_ok = 0;
 constexpr int exit_failed = 1;
 constexpr int exit_usage = 2;
 
-// The JSON report goes to PATH.partial and is renamed over PATH once whole,
-// so a run that is killed leaves the previous report in place, never an
-// empty or half-written one. A special file (/dev/stdout, a pipe) is written
-// directly.
+// A report (JSON or HTML) goes to PATH.partial and is renamed over PATH
+// once whole, so a run that is killed leaves the previous report in place,
+// never an empty or half-written one. A special file (/dev/stdout, a pipe)
+// is written directly. The report is rendered after the run, from the
+// finished SimulationReport: writing it cannot change what the seeds did.
 class report_writer {
  public:
-  explicit report_writer(std::string path) : path_(std::move(path)) {}
+  using renderer = std::function<std::string(const SimulationReport&)>;
+  report_writer(std::string flag, std::string path, renderer render)
+      : flag_(std::move(flag)), path_(std::move(path)), render_(render) {}
 
   // Opens the file now, so a bad path is found before any seed runs. True
   // when there is no report to write.
@@ -41,17 +45,31 @@ class report_writer {
     return static_cast<bool>(file_);
   }
   [[nodiscard]] bool active() const { return file_.is_open(); }
+  [[nodiscard]] const std::string& flag() const { return flag_; }
+  [[nodiscard]] const std::string& path() const { return path_; }
 
   // Writes the whole report and puts it in place; false on any error.
   bool write(const SimulationReport& report) {
-    file_ << report.to_json() << "\n" << std::flush;
+    file_ << render_(report) << std::flush;
     const bool written = static_cast<bool>(file_);
     file_.close();
     return written && (partial_ == path_ || std::rename(partial_.c_str(), path_.c_str()) == 0);
   }
+  // The run will not happen (a usage error came after open): leave no
+  // empty PATH.partial behind.
+  void discard() {
+    if (active()) {
+      file_.close();
+      if (partial_ != path_) {
+        std::remove(partial_.c_str());
+      }
+    }
+  }
 
  private:
+  std::string flag_;
   std::string path_;
+  renderer render_;
   std::string partial_;
   std::ofstream file_;
 };
@@ -146,23 +164,34 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
     return exit_ok;
   }
   run_options& options = command.options;
-  const std::string& report_json = command.report_json;
   const std::string& trace_path = command.trace_path;
   const bool quiet = command.quiet;
   const bool verbose = command.verbose;
 
   // Open output files first: a bad path is a usage error, found before any
   // seed runs.
-  report_writer report_file(report_json);
-  if (!report_file.open()) {
-    std::cerr << detail::printable(program) << ": cannot write --report-json file '"
-              << detail::printable(report_json) << "'\n";
-    return exit_usage;
+  report_writer report_files[] = {{"--report-json", command.report_json,
+                                   [](const SimulationReport& r) { return r.to_json() + "\n"; }},
+                                  {"--report-html", command.report_html,
+                                   [](const SimulationReport& r) { return r.to_html(); }}};
+  const auto discard_reports = [&report_files] {
+    for (report_writer& report_file : report_files) {
+      report_file.discard();
+    }
+  };
+  for (report_writer& report_file : report_files) {
+    if (!report_file.open()) {
+      discard_reports();
+      std::cerr << detail::printable(program) << ": cannot write " << report_file.flag()
+                << " file '" << detail::printable(report_file.path()) << "'\n";
+      return exit_usage;
+    }
   }
   std::ofstream trace_file;
   if (!trace_path.empty()) {
     trace_file.open(trace_path);
     if (!trace_file) {
+      discard_reports();
       std::cerr << detail::printable(program) << ": cannot write --trace file '"
                 << detail::printable(trace_path) << "'\n";
       return exit_usage;
@@ -198,9 +227,11 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
     progress.finish();
     trace_file.flush();
     std::cerr << so_far.to_text(/*brief=*/true);
-    if (report_file.active() && report_file.write(so_far)) {
-      std::cerr << "moonpool: the report of the seeds run so far (marked incomplete) is in '"
-                << report_json << "'\n";
+    for (report_writer& report_file : report_files) {
+      if (report_file.active() && report_file.write(so_far)) {
+        std::cerr << "moonpool: the report of the seeds run so far (marked incomplete) is in '"
+                  << report_file.path() << "'\n";
+      }
     }
   };
 
@@ -209,23 +240,31 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
     report = simulation.run(options);
   } catch (const std::invalid_argument& e) {
     progress.finish();
+    discard_reports();
     std::cerr << detail::printable(program) << ": " << detail::printable(e.what()) << "\n";
     return exit_usage;
   } catch (const std::runtime_error& e) {
     progress.finish();
+    discard_reports();
     std::cerr << detail::printable(program) << ": " << e.what() << "\n";
     return exit_failed;
   }
   progress.finish();
   std::cerr << report.to_text(/*brief=*/quiet);
-  if (report_file.active() && !report_file.write(report)) {
-    std::cerr << detail::printable(program) << ": could not finish writing --report-json file '"
-              << detail::printable(report_json) << "'"
-              << (report.ok() ? "" : "; seeds failed (listed above)") << "\n";
-    // Failed seeds stay the louder news: they decide the status.
-    return report.ok() ? exit_usage : exit_failed;
+  bool all_written = true;
+  for (report_writer& report_file : report_files) {
+    if (report_file.active() && !report_file.write(report)) {
+      std::cerr << detail::printable(program) << ": could not finish writing " << report_file.flag()
+                << " file '" << detail::printable(report_file.path()) << "'"
+                << (report.ok() ? "" : "; seeds failed (listed above)") << "\n";
+      all_written = false;
+    }
   }
-  return report.ok() ? exit_ok : exit_failed;
+  // Failed seeds stay the louder news: they decide the status.
+  if (!report.ok()) {
+    return exit_failed;
+  }
+  return all_written ? exit_ok : exit_usage;
 }
 
 }  // namespace moonpool::sim

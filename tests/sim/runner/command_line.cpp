@@ -121,10 +121,14 @@ INSTANTIATE_TEST_SUITE_P(
         hostile_case{{"--base-seed", huge}, "--base-seed"},
         hostile_case{{"--base-seed", "0x10"}, "--base-seed"},
         hostile_case{{"--seed", "1", "--base-seed", "5"}, "--base-seed"},
-        // --report-json, --trace
+        // --report-json, --report-html, --trace
         hostile_case{{"--report-json", ""}, "--report-json"},
+        hostile_case{{"--report-html", ""}, "--report-html"},
         hostile_case{{"--trace", ""}, "--trace"},
         hostile_case{{"--report-json", "x.json", "--trace", "x.json"}, "--report-json"},
+        hostile_case{{"--report-html", "x.out", "--report-json", "x.out"}, "--report-html"},
+        hostile_case{{"--report-html", "x.out", "--trace", "x.out"}, "--report-html"},
+        hostile_case{{"--report-html", "a.html", "--report-html", "b.html"}, "--report-html"},
         // --seed-timeout
         hostile_case{{"--seed-timeout", ""}, "--seed-timeout"},
         hostile_case{{"--seed-timeout", "0"}, "--seed-timeout"},
@@ -222,6 +226,8 @@ TEST(CommandLine, GoodFormsAreAccepted) {
   EXPECT_EQ(help->find("TEXT"), std::string::npos) << *help;
   EXPECT_NE(help->find("--iterations N "), std::string::npos) << *help;
   EXPECT_NE(help->find("--report-json PATH "), std::string::npos) << *help;
+  EXPECT_NE(help->find("--report-html PATH "), std::string::npos) << *help;
+  EXPECT_EQ(parse({"--report-html", "r.html"}).report_html, "r.html");
   EXPECT_NE(help->find("--seed N ..."), std::string::npos) << *help;
   EXPECT_EQ(parse({}).options.program, "sim-hostile");
   const command_line tuned =

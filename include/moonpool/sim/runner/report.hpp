@@ -1,7 +1,8 @@
 #pragma once
 // The outcome of a simulation run: per-seed results, the assertion table and
-// how the run stopped. Rendered as a text table (stderr) and as the JSON of
-// DESIGN.md section 4.
+// how the run stopped. Rendered as a text table (stderr), as the JSON of
+// DESIGN.md section 4, and as one self-contained HTML page
+// (src/sim/runner/report_html.cpp).
 
 #include <chrono>
 #include <cstdint>
@@ -89,9 +90,17 @@ struct SimulationReport {
   [[nodiscard]] bool ok() const noexcept {
     return failed == 0 && (!exploration || exploration->bugs == 0);
   }
+  // The command that shows a failed seed of this run again: the replayed
+  // recipe when the run was a --replay, else the seed (the JSON's "replay").
+  [[nodiscard]] std::string replay_of(const seed_result& failed) const;
   [[nodiscard]] std::string to_json() const;
   // The summary, failing seeds and (unless brief) the assertion table.
   [[nodiscard]] std::string to_text(bool brief = false) const;
+  // One HTML page holding everything it shows (styles, script, charts
+  // inline; nothing fetched): summary, failing seeds with replay commands,
+  // the multiverse tree of an exploration, the assertion table, a chart of
+  // the seeds, storage fault counts. Every text from the run is escaped.
+  [[nodiscard]] std::string to_html() const;
 };
 
 }  // namespace moonpool::sim
