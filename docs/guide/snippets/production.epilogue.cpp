@@ -1,0 +1,1 @@
+}  // namespace production_SNIPPET_NAME
