@@ -2,7 +2,8 @@
 // one fails the test with each seed, its error and a replay command naming
 // this test; MOONPOOL_SEED, MOONPOOL_ITERATIONS and MOONPOOL_REPLAY choose
 // the seeds, and a malformed value fails the test without running it.
-// Failures are caught with GoogleTest's spy (gtest-spi.h) and read.
+// Failures are caught with GoogleTest's spy (gtest-spi.h) and read; a seed
+// that kills the program is a death test.
 
 #include "moonpool/sim/gtest.hpp"
 
@@ -454,4 +455,29 @@ TEST_F(GtestHelper, MoonpoolReplayOfARootSeedRunsThatSeed) {
   CAUGHT_FAILURES(failures, MOONPOOL_EXPECT_SIMULATION_PASSES(sim));
   EXPECT_EQ(failures.size(), 0);
   EXPECT_EQ(seeds_run, std::vector<std::uint64_t>{42});
+}
+
+namespace {
+
+struct crashing_workload : moonpool::sim::Workload {
+  std::string_view name() const override { return "crasher"; }
+  asio::awaitable<void> run(Context&) override {
+    co_await moonpool::sim::sleep(1ms);
+    std::abort();
+  }
+};
+
+}  // namespace
+
+// The crash ends the test program; what it prints as it dies runs this
+// test again on the seed that crashed.
+using GtestHelperDeathTest = GtestHelper;
+TEST_F(GtestHelperDeathTest, ASeedThatKillsTheProgramPrintsTheTestsReplayCommand) {
+  SimulationBuilder sim;
+  sim.name("crasher").workload([] { return std::make_unique<crashing_workload>(); });
+  run_options options;
+  options.seeds = {11};
+  EXPECT_DEATH(static_cast<void>(moonpool::sim::simulation_passes(sim, options)),
+               "died inside a seed; replay: MOONPOOL_SEED=11 /[^ ]*/moonpool-gtest-tests "
+               "--gtest_filter=GtestHelperDeathTest\\.ASeedThatKillsTheProgram");
 }

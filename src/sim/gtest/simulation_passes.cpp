@@ -1,10 +1,12 @@
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
 
+#include "moonpool/explore/explorer.hpp"
 #include "moonpool/sim/gtest.hpp"
 #include "test_environment.hpp"
 
@@ -145,6 +147,20 @@ std::string failure_message(const SimulationReport& report, const running_test& 
     std::cout << "moonpool: " << (test.name.empty() ? "a simulation" : test.name) << " runs "
               << environment.assignments << " (from the environment)\n";
   }
+  // A seed that ends the process (a crash, exit(), a handler that never
+  // returns) ends the test program too. The runner's own line on stderr
+  // shows a simulation binary's command; this one runs the test again.
+  options.on_abort = [asked = options.on_abort, test](const SimulationReport& so_far) {
+    const std::optional<explore::recipe> timeline = explore::reexecuted_timeline();
+    const std::string assignment =
+        timeline ? std::string(detail::replay_variable) + "=" + explore::format_recipe(*timeline)
+                 : replay_assignment(so_far, so_far.seeds.back());
+    std::cerr << "moonpool: " << (test.name.empty() ? "a simulation" : test.name)
+              << " died inside a seed; replay: " << assignment << " " << test.command << "\n";
+    if (asked) {
+      asked(so_far);
+    }
+  };
   SimulationReport report;
   try {
     report = simulation.run(options);
