@@ -421,10 +421,13 @@ TEST_F(GtestHelper, AnExploredFailureIsListedWithItsRecipeAndMoonpoolReplayRunsI
   CAUGHT_FAILURES(failures, MOONPOOL_EXPECT_SIMULATION_PASSES(sim, options));
   ASSERT_EQ(failures.size(), 1) << "16 children, each failing one time in four";
   const std::string message = failures.GetTestPartResult(0).message();
-  EXPECT_NE(message.find("\n  exploration: "), std::string::npos) << message;
+  EXPECT_NE(message.find("; exploring them, "), std::string::npos) << message;
   const std::string recipe = first_recipe(message);
   ASSERT_NE(recipe.find(':'), std::string::npos) << "a forked timeline: " << message;
-  EXPECT_NE(message.find("\n  timeline " + recipe), std::string::npos) << message;
+  const auto listed = message.find("\n  timeline " + recipe + " (trace ");
+  ASSERT_NE(listed, std::string::npos) << message;
+  const auto trace_at = listed + std::string("\n  timeline " + recipe + " (trace ").size();
+  const std::string trace = message.substr(trace_at, message.find(')', trace_at) - trace_at);
   EXPECT_NE(message.find("MOONPOOL_REPLAY=" + recipe + " /"), std::string::npos) << message;
   EXPECT_NE(message.find(command_tail()), std::string::npos) << message;
 
@@ -441,7 +444,10 @@ TEST_F(GtestHelper, AnExploredFailureIsListedWithItsRecipeAndMoonpoolReplayRunsI
                                 recipe + ")"),
             std::string::npos)
       << replay_message;
-  EXPECT_NE(replay_message.find("the coin lands well"), std::string::npos) << replay_message;
+  EXPECT_NE(replay_message.find("\n  timeline " + recipe + " (trace " + trace +
+                                "): always-assertion violated: the coin lands well"),
+            std::string::npos)
+      << "the same timeline, the same trace: " << replay_message;
   EXPECT_NE(replay_message.find("replay: MOONPOOL_REPLAY=" + recipe + " /"), std::string::npos)
       << replay_message;
   EXPECT_EQ(seeds_run, std::vector<std::uint64_t>{7}) << "one run, of the root seed's world";

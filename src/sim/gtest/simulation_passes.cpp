@@ -82,8 +82,12 @@ void describe_failing_seeds(std::ostream& out, const SimulationReport& report,
     if (listed++ == failures_listed_max) {
       break;
     }
-    out << "\n  seed " << s.seed << (s.trace_hash.empty() ? "" : " (trace " + s.trace_hash + ")")
-        << ": " << indented(s.error) << "\n    replay: " << replay_assignment(report, s) << " "
+    // A replayed recipe is named as the exploration listed it.
+    out << "\n  "
+        << (report.replayed ? "timeline " + explore::format_recipe(*report.replayed)
+                            : "seed " + std::to_string(s.seed))
+        << (s.trace_hash.empty() ? "" : " (trace " + s.trace_hash + ")") << ": "
+        << indented(s.error) << "\n    replay: " << replay_assignment(report, s) << " "
         << test.command;
   }
   if (report.failed > failures_listed_max) {
@@ -93,8 +97,6 @@ void describe_failing_seeds(std::ostream& out, const SimulationReport& report,
 
 void describe_failing_timelines(std::ostream& out, const explore::exploration_summary& e,
                                 const running_test& test) {
-  out << "\n  exploration: " << e.bugs << " of " << e.timelines << " timelines failed, "
-      << e.recipes.size() << " distinct";
   for (std::size_t i = 0; i < e.recipes.size() && i < failures_listed_max; ++i) {
     const explore::found_bug& bug = e.recipes[i];
     const std::string recipe = explore::format_recipe(bug.where);
@@ -119,11 +121,18 @@ std::string failure_message(const SimulationReport& report, const running_test& 
   if (!environment.empty()) {
     out << " (seeds from the environment: " << environment.assignments << ")";
   }
+  const bool timelines_failed = report.exploration && report.exploration->bugs > 0;
+  if (timelines_failed) {
+    // A root seed passes when only timelines forked from it failed.
+    out << "; exploring them, " << report.exploration->bugs << " of "
+        << report.exploration->timelines << " timelines failed ("
+        << report.exploration->recipes.size() << " distinct)";
+  }
   if (test.name.empty()) {
     out << "\n  (run outside a test: the replay commands need --gtest_filter=Suite.Name added)";
   }
   describe_failing_seeds(out, report, test);
-  if (report.exploration && report.exploration->bugs > 0) {
+  if (timelines_failed) {
     describe_failing_timelines(out, *report.exploration, test);
   }
   return out.str();
