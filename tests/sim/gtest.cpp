@@ -487,3 +487,26 @@ TEST_F(GtestHelperDeathTest, ASeedThatKillsTheProgramPrintsTheTestsReplayCommand
                "died inside a seed; replay: MOONPOOL_SEED=11 /[^ ]*/moonpool-gtest-tests "
                "--gtest_filter=GtestHelperDeathTest\\.ASeedThatKillsTheProgram");
 }
+
+// A parameterized test's replay command names its instance.
+class GtestHelperParameterized : public GtestHelper,
+                                 public ::testing::WithParamInterface<std::uint64_t> {};
+TEST_P(GtestHelperParameterized, TheReplayNamesTheInstance) {
+  std::vector<std::uint64_t> seeds_run;
+  const auto sim = recorder(seeds_run, always);
+  run_options options;
+  options.seeds = {GetParam()};
+  TestPartResultArray failures;
+  CAUGHT_FAILURES(failures, MOONPOOL_EXPECT_SIMULATION_PASSES(sim, options));
+  ASSERT_EQ(failures.size(), 1);
+  const std::string message = failures.GetTestPartResult(0).message();
+  EXPECT_NE(message.find("replay: MOONPOOL_SEED=" + std::to_string(GetParam()) + " /"),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(
+      message.ends_with(" --gtest_filter=Seeds/GtestHelperParameterized."
+                        "TheReplayNamesTheInstance/" +
+                        std::to_string(GetParam() == 4 ? 0 : 1)))
+      << message;
+}
+INSTANTIATE_TEST_SUITE_P(Seeds, GtestHelperParameterized, ::testing::Values(4, 9));
