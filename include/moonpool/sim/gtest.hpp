@@ -11,7 +11,7 @@
 // A failure reads
 //
 //   simulation 'orders': 2 of 100 seeds failed
-//     seed 8741 (trace 3f2a...): lost an acknowledged write
+//     seed 8741 (trace 3f2a...): workload client.check failed: lost an acknowledged write
 //       replay: MOONPOOL_SEED=8741 /path/to/orders-tests --gtest_filter=Orders.SurviveChaos
 //
 // The replay runs the same test again, with the seeds the environment names
@@ -22,10 +22,13 @@
 //   MOONPOOL_ITERATIONS=N   run N seeds derived from the base seed (after
 //                           MOONPOOL_SEED's, when both are set)
 //   MOONPOOL_REPLAY=RECIPE  replay one explored timeline (a failing
-//                           exploration prints it); alone, not with the two above
+//                           exploration prints it) in this process, without
+//                           exploring; alone, not with the two above
 //
 // A value that is not one of these forms fails the test with one line
-// naming the variable and the form; the simulation does not run.
+// naming the variable and the form; the simulation does not run. A seed
+// that kills the program prints the test's replay command as it dies.
+// docs/testing.md has the long form.
 //
 // Library moonpool::gtest (linking GoogleTest), built and installed only
 // where GoogleTest is found: find_package(moonpool CONFIG REQUIRED
