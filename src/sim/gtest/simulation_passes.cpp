@@ -6,6 +6,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "../../common/shell_quoted.hpp"
 #include "moonpool/explore/explorer.hpp"
 #include "moonpool/sim/gtest.hpp"
 #include "test_environment.hpp"
@@ -13,25 +14,10 @@
 namespace moonpool::sim {
 namespace {
 
+using moonpool::detail::shell_quoted;
+
 // As many failing seeds, and as many failing timelines, as a message lists.
 constexpr std::size_t failures_listed_max = 10;
-
-// The same quoting as the command-line report's replay commands
-// (src/sim/runner/report.cpp): a word of safe characters stays bare, any
-// other goes in single quotes.
-std::string shell_quoted(std::string_view word) {
-  const bool plain = !word.empty() && word.find_first_not_of(
-                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                          "0123456789_-./:@,=+") == std::string_view::npos;
-  if (plain) {
-    return std::string(word);
-  }
-  std::string quoted = "'";
-  for (const char c : word) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
 
 // The test running, as a command that runs it alone.
 struct running_test {

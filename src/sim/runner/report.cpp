@@ -4,27 +4,17 @@
 #include <cstdio>
 #include <sstream>
 
+#include "../../common/shell_quoted.hpp"
+
 namespace moonpool::sim {
 namespace {
+
+using moonpool::detail::shell_quoted;
 
 std::string seconds(std::chrono::nanoseconds d) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3f s", static_cast<double>(d.count()) / 1e9);
   return text;
-}
-
-std::string shell_quoted(std::string_view word) {
-  const bool plain = !word.empty() && word.find_first_not_of(
-                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                          "0123456789_-./:@,=+") == std::string_view::npos;
-  if (plain) {
-    return std::string(word);
-  }
-  std::string quoted = "'";
-  for (const char c : word) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
 }
 
 std::string program_or_placeholder(std::string_view program) {
