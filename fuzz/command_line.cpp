@@ -6,9 +6,10 @@
 //   - parse_command_line returns, or throws detail::usage_error whose
 //     what() is one non-empty printable line; never another exception type,
 //     never a crash;
-//   - what it returns is self-consistent: a shard inside its count, at least
-//     one iteration, positive budgets, a replay alone, explore settings that
-//     validate, the trace flag matching the trace path, argv[0] kept;
+//   - what it returns is self-consistent: a shard inside its count (and
+//     never of an --until-stable run), at least one iteration, positive
+//     budgets, a replay alone, explore settings that validate, the trace
+//     flag matching the trace path, argv[0] kept;
 //   - parsing is a function of argv: parsing again gives the same options.
 
 #include <boost/asio/awaitable.hpp>
@@ -85,6 +86,7 @@ void check_consistent(const command_line& line, const std::string& argv_text) {
     return;
   }
   expect(o.shard_count >= 1 && o.shard_index < o.shard_count, "shard_index < shard_count");
+  expect(!o.until_stable || o.shard_count == 1, "--until-stable never split into shards");
   expect(!o.iterations || *o.iterations >= 1, "iterations, when set, are at least 1");
   expect(!o.time_limit || o.time_limit->count() > 0, "a time limit, when set, is positive");
   expect(!o.until_stable || (o.until_stable->first >= 1 && o.until_stable->second >= 1),

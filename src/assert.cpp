@@ -479,7 +479,8 @@ void reachable_hit(std::string_view message) {
 
 std::vector<sim::assertion_row> table() {
   std::vector<sim::assertion_row> rows;
-  for_each_slot([&rows](const slot& s) {
+  const table_block& whole = *shared_table();
+  for_each_slot([&rows, &whole](const slot& s) {
     const auto k = static_cast<kind>(s.what);
     sim::assertion_row row;
     row.name = s.message;
@@ -491,17 +492,22 @@ std::vector<sim::assertion_row> table() {
     row.buckets = s.buckets.load();
     if (k == kind::numeric_always || k == kind::numeric_sometimes) {
       row.watermark = s.watermark.load();
+      row.maximize = s.maximize != 0;
+    }
+    if (k == kind::sometimes_each) {
+      // The combinations themselves, not only their number: the reports of
+      // shards merge by union.
+      const auto owner = static_cast<std::uint32_t>(&s - whole.slots);
+      for (const bucket& b : whole.buckets) {
+        if (b.state.load(std::memory_order_acquire) == ready && b.slot_index == owner &&
+            b.hits.load() > 0) {
+          row.bucket_keys.push_back(b.key_hash);
+        }
+      }
+      std::sort(row.bucket_keys.begin(), row.bucket_keys.end());
     }
     row.reached = row.pass + row.fail > 0;
-    if (is_always_type(k)) {
-      // An always-assertion (plain or numeric) that never ran proved
-      // nothing: a miss. The _OR_UNREACHABLE and UNREACHABLE forms may
-      // legitimately never run.
-      const bool must_run = k == kind::always || k == kind::numeric_always;
-      row.status = row.fail > 0 ? "fail" : (!row.reached && must_run) ? "miss" : "pass";
-    } else {
-      row.status = passed(s) ? "pass" : "miss";
-    }
+    row.status = sim::assertion_status(row);
     rows.push_back(std::move(row));
   });
   // Sorted by message: the slot order depends on hashes and on which forked

@@ -46,7 +46,7 @@ constexpr char outcome_failed = 'f';   // recorded its own bug
 constexpr char outcome_aborted = 'x';  // followed by the cause
 
 constexpr std::size_t bitmap_words = 128;  // 8192 coverage bits
-constexpr std::size_t max_bugs = 32;
+constexpr std::size_t max_bugs = recipes_kept;
 constexpr std::size_t max_steps = 120;
 constexpr std::size_t error_bytes = 240;
 constexpr std::size_t hash_bytes = 24;

@@ -37,6 +37,10 @@ struct found_bug {
   std::uint64_t found_at_timeline = 0;
 };
 
+// How many distinct failures a summary keeps the recipe of: the first found,
+// in root-seed order (every bug is counted in `bugs` all the same).
+inline constexpr std::size_t recipes_kept = 32;
+
 // What exploring one or more root seeds did.
 struct exploration_summary {
   std::uint64_t roots = 0;        // root seeds explored
@@ -45,7 +49,7 @@ struct exploration_summary {
   std::uint64_t bugs = 0;         // children that failed
   std::uint64_t energy_left = 0;  // of the last root seed's global energy
   std::uint32_t max_depth_reached = 0;
-  std::vector<found_bug> recipes;  // distinct failures, the first 32 found
+  std::vector<found_bug> recipes;  // distinct failures, the first recipes_kept found
   std::string coverage_signal;     // "assertions" or "edges"
   // "fork" or "reexecute" (what automatic branching chose), or "mixed".
   std::string branching;

@@ -395,6 +395,11 @@ command_line parse_command_line(int argc, const char* const* argv,
   }
   if (!shard_text.empty()) {
     std::tie(options.shard_index, options.shard_count) = parse_shard(shard_text);
+    if (options.until_stable && options.shard_count > 1) {
+      throw usage_error(
+          "--until-stable does not combine with --shard: each shard would stop on its own "
+          "coverage; give the shards --iterations N (or --time-limit S)");
+    }
   }
   if (!seed_timeout_text.empty()) {
     options.seed_timeout = seed_timeout_text == "off"

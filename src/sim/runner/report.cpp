@@ -1,6 +1,5 @@
 #include "moonpool/sim/runner/report.hpp"
 
-#include <boost/json.hpp>
 #include <cstdio>
 #include <sstream>
 
@@ -19,14 +18,6 @@ std::string seconds(std::chrono::nanoseconds d) {
 
 std::string program_or_placeholder(std::string_view program) {
   return program.empty() ? std::string("<simulation>") : shell_quoted(program);
-}
-
-boost::json::object to_json_object(const storage_fault_counts& counts) {
-  boost::json::object o;
-  for (const storage_fault_count_field& field : storage_fault_count_fields) {
-    o[field.name] = counts.*field.member;
-  }
-  return o;
 }
 
 }  // namespace
@@ -52,138 +43,27 @@ std::string replay_command(std::string_view program, const explore::recipe& reci
   return program_or_placeholder(program) + " --replay " + explore::format_recipe(recipe);
 }
 
-std::string SimulationReport::replay_of(const seed_result& failed) const {
-  return replayed ? replay_command(program, *replayed) : replay_command(program, failed);
+std::string assertion_status(const assertion_row& row) {
+  const std::string& k = row.kind;
+  if (k == "always" || k == "always_or_unreachable" || k == "unreachable" ||
+      k == "numeric_always") {
+    // An always-assertion (plain or numeric) that never ran proved
+    // nothing: a miss. The _OR_UNREACHABLE and UNREACHABLE forms may
+    // legitimately never run.
+    const bool must_run = k == "always" || k == "numeric_always";
+    return row.fail > 0 ? "fail" : (!row.reached && must_run) ? "miss" : "pass";
+  }
+  bool held = row.pass > 0;
+  if (k == "sometimes_all") {
+    held = row.conditions > 0 && row.frontier == row.conditions;
+  } else if (k == "sometimes_each") {
+    held = row.buckets > 0;
+  }
+  return held ? "pass" : "miss";
 }
 
-std::string SimulationReport::to_json() const {
-  boost::json::object root;
-  root["name"] = name;
-  root["incomplete"] = incomplete;
-  root["iterations"] = iterations;
-  root["passed"] = passed;
-  root["failed"] = failed;
-  // Seeds twice: as numbers, and as text, which no JSON reader rounds
-  // (jq 1.6 and JavaScript keep 53 bits of a number).
-  boost::json::array failing;
-  boost::json::array failing_text;
-  for (std::uint64_t seed : failing_seeds) {
-    failing.push_back(seed);
-    failing_text.push_back(boost::json::string(std::to_string(seed)));
-  }
-  root["failing_seeds"] = std::move(failing);
-  root["failing_seeds_text"] = std::move(failing_text);
-  boost::json::array seed_rows;
-  for (const seed_result& s : seeds) {
-    boost::json::object row;
-    row["seed"] = s.seed;
-    row["seed_text"] = std::to_string(s.seed);
-    row["ok"] = s.ok;
-    row["error"] = s.error;
-    row["events"] = s.events;
-    row["sim_time_ns"] = s.sim_time.count();
-    row["wall_ns"] = s.wall.count();
-    row["trace_hash"] = s.trace_hash;
-    if (!s.ok) {
-      row["replay"] = replay_of(s);
-    }
-    if (s.recipe_steps_applied) {
-      row["recipe_steps_applied"] = *s.recipe_steps_applied;
-    }
-    if (s.storage_faults != storage_fault_counts{}) {
-      row["storage_faults"] = to_json_object(s.storage_faults);
-    }
-    seed_rows.push_back(std::move(row));
-  }
-  root["seeds"] = std::move(seed_rows);
-  root["storage_faults"] = to_json_object(storage_faults());
-  boost::json::array assertion_rows;
-  for (const assertion_row& a : assertions) {
-    boost::json::object row;
-    row["name"] = a.name;
-    row["kind"] = a.kind;
-    row["pass"] = a.pass;
-    row["fail"] = a.fail;
-    row["status"] = a.status;
-    row["reached"] = a.reached;
-    if (a.kind == "sometimes_all") {
-      row["frontier"] = a.frontier;
-      row["conditions"] = a.conditions;
-    }
-    if (a.kind == "sometimes_each") {
-      row["buckets"] = a.buckets;
-    }
-    if (a.watermark) {
-      row["watermark"] = *a.watermark;
-    }
-    assertion_rows.push_back(std::move(row));
-  }
-  root["assertions"] = std::move(assertion_rows);
-  root["convergence_timeout"] = convergence_timeout;
-  root["stop_reason"] = stop_reason;
-  if (!coverage_signal.empty()) {
-    root["coverage_signal"] = coverage_signal;
-  }
-  if (exploration) {
-    boost::json::object e;
-    e["timelines"] = exploration->timelines;
-    e["fork_points"] = exploration->fork_points;
-    e["bugs"] = exploration->bugs;
-    e["energy_left"] = exploration->energy_left;
-    e["max_depth_reached"] = exploration->max_depth_reached;
-    e["coverage_signal"] = exploration->coverage_signal;
-    e["roots"] = exploration->roots;
-    e["branching"] = exploration->branching;
-    e["seconds"] = exploration->seconds;
-    e["timelines_per_s"] = exploration->seconds > 0
-                               ? static_cast<double>(exploration->timelines) / exploration->seconds
-                               : 0.0;
-    if (exploration->first_bug_seconds) {
-      e["first_bug_seconds"] = *exploration->first_bug_seconds;
-      e["first_bug_timeline"] = *exploration->first_bug_timeline;
-    } else {
-      e["first_bug_seconds"] = nullptr;
-      e["first_bug_timeline"] = nullptr;
-    }
-    const explore::exploration_config& c = exploration->config;
-    boost::json::object settings{{"energy", c.global_energy},
-                                 {"max_depth", c.max_depth},
-                                 {"jobs", c.jobs},
-                                 {"branching", explore::to_string(c.branch)},
-                                 {"splitting", c.timelines_per_split ? "fixed" : "adaptive"},
-                                 {"batch", c.adaptive.batch_size},
-                                 {"rare_step", c.adaptive.rare_step},
-                                 {"confidence", c.adaptive.confidence},
-                                 {"min_split", c.adaptive.barren_after()},
-                                 {"max_split", c.adaptive.max_timelines},
-                                 {"mark_energy", c.adaptive.per_mark_energy}};
-    if (c.timelines_per_split) {
-      settings["fixed"] = *c.timelines_per_split;
-    }
-    e["config"] = std::move(settings);
-    e["wall_ns"] = wall.count();
-    boost::json::array recipes;
-    boost::json::array failures;
-    for (const explore::found_bug& bug : exploration->recipes) {
-      recipes.push_back(boost::json::string(explore::format_recipe(bug.where)));
-      failures.push_back(boost::json::object{{"recipe", explore::format_recipe(bug.where)},
-                                             {"replay", replay_command(program, bug.where)},
-                                             {"error", bug.error},
-                                             {"trace_hash", bug.trace_hash},
-                                             {"same_failures", bug.same_failures},
-                                             {"found_after_seconds", bug.found_after_seconds},
-                                             {"found_at_timeline", bug.found_at_timeline}});
-    }
-    e["recipes"] = std::move(recipes);
-    e["failures"] = std::move(failures);
-    root["exploration"] = std::move(e);
-  }
-  if (replayed) {
-    root["replayed_recipe"] = explore::format_recipe(*replayed);
-    root["recipe_steps"] = replayed->steps.size();
-  }
-  root["wall_ns"] = wall.count();
-  return boost::json::serialize(root);
+std::string SimulationReport::replay_of(const seed_result& failed) const {
+  return replayed ? replay_command(program, *replayed) : replay_command(program, failed);
 }
 
 std::string SimulationReport::to_text(bool brief) const {
@@ -194,7 +74,11 @@ std::string SimulationReport::to_text(bool brief) const {
     sim_total += s.sim_time;
     events += s.events;
   }
-  out << name << ": " << iterations << " seeds, " << passed << " passed, " << failed
+  out << name;
+  if (shard_count > 1) {
+    out << " (shard " << shard_index << "/" << shard_count << ")";
+  }
+  out << ": " << iterations << " seeds, " << passed << " passed, " << failed
       << " failed (stopped by " << stop_reason << ")" << (incomplete ? ", INCOMPLETE" : "") << "\n";
   out << "  wall " << seconds(wall) << ", simulated " << seconds(sim_total) << ", " << events
       << " events\n";

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -186,7 +187,10 @@ class abort_guard {
   abort_guard(const abort_guard&) = delete;
   abort_guard& operator=(const abort_guard&) = delete;
 
-  void running(std::uint64_t seed) { seed_ = seed; }
+  void running(std::uint64_t seed, std::uint64_t index) {
+    seed_ = seed;
+    index_ = index;
+  }
 
  private:
   static void on_abort(void* self, const char* cause) {
@@ -206,6 +210,7 @@ class abort_guard {
     SimulationReport report = report_;
     seed_result dead;
     dead.seed = seed_;
+    dead.index = index_;
     dead.ok = false;
     dead.error = cause;
     // The dying seed's trace so far: the replay command suggests --trace,
@@ -250,7 +255,30 @@ class abort_guard {
   const SimulationReport& report_;
   std::chrono::nanoseconds wall_start_;
   std::uint64_t seed_ = 0;
+  std::uint64_t index_ = 0;
 };
+
+// What `options` asks of a simulation whose default seed count is
+// `default_iterations`, as the report records it.
+run_plan plan_of(const run_options& options, std::uint64_t default_iterations) {
+  run_plan plan;
+  plan.seeds = options.seeds;
+  // The same choice as SimulationBuilder::run: derived seeds when no seed
+  // was named or a way to derive them was; a count unless a time limit
+  // alone or until-stable decides when to stop.
+  const bool derive =
+      options.seeds.empty() || options.iterations || options.time_limit || options.until_stable;
+  if (derive && !options.until_stable && (options.iterations || !options.time_limit)) {
+    plan.iterations = options.iterations.value_or(default_iterations);
+  }
+  plan.base_seed = options.base_seed;
+  plan.time_limit = options.time_limit;
+  plan.until_stable = options.until_stable;
+  plan.isolate = options.isolate;
+  plan.check_determinism = options.check_determinism;
+  plan.seed_timeout = options.seed_timeout;
+  return plan;
+}
 
 }  // namespace
 
@@ -261,6 +289,13 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
   }
   if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
     throw std::invalid_argument("--shard I/N needs 0 <= I < N");
+  }
+  if (options.until_stable && options.shard_count > 1) {
+    // Each shard would stop on its own coverage: together they would not
+    // be any one run, and their reports would not merge into one.
+    throw std::invalid_argument(
+        "--until-stable does not combine with --shard: each shard would stop on its own "
+        "coverage; give the shards --iterations N (or --time-limit S)");
   }
   if (options.replay && (options.explore || options.isolate || !options.seeds.empty() ||
                          options.iterations || options.time_limit || options.until_stable)) {
@@ -284,10 +319,17 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
   SimulationReport report;
   report.name = name_;
   report.program = options.program;
+  report.plan = plan_of(options, iterations_);
+  if (options.explore) {
+    report.plan.exploration = options.exploration.value_or(exploration_);
+  }
+  report.shard_index = options.shard_index;
+  report.shard_count = options.shard_count;
   abort_guard guard(options, report, wall_start);
 
-  // Counts one finished seed into the report.
-  auto record = [&](seed_result result, const iteration_trace& trace) {
+  // Counts one finished seed, the run's index-th, into the report.
+  auto record = [&](seed_result result, std::uint64_t index, const iteration_trace& trace) {
+    result.index = index;
     ++report.iterations;
     if (result.ok) {
       ++report.passed;
@@ -304,7 +346,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
   if (options.replay) {
     iteration_trace trace;
     report.replayed = options.replay;
-    guard.running(options.replay->root_seed);
+    guard.running(options.replay->root_seed, 0);
     seed_result result =
         run_iteration(options.replay->root_seed, &*options.replay,
                       options.record_trace ? &trace : nullptr, options.seed_timeout);
@@ -318,7 +360,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
                      "since it was recorded" +
                      (result.error.empty() ? "" : " (the run also failed: " + result.error + ")");
     }
-    record(std::move(result), trace);
+    record(std::move(result), 0, trace);
     report.stop_reason = "replay";
     report.assertions = assertions::table();
     report.wall = detail::wall_now() - wall_start;
@@ -377,23 +419,38 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
     return asked != 0 ? asked : static_cast<std::uint32_t>(cores > 0 ? cores : 1);
   };
   // Explored root seeds run in workers (root_workers.hpp); a commit adds
-  // one to the report, in root-seed order.
+  // one to the report, in root-seed order, with its share of the summary
+  // (so that shard reports merge exactly). root_indices holds the run's
+  // index of each root of `roots`, handed to explore_roots.
+  std::vector<std::uint64_t> roots;
+  std::vector<std::uint64_t> root_indices;
+  std::size_t roots_committed = 0;
   auto commit_root = [&](detail::explored_root&& root) {
     explore::add_root_summary(root.summary);
-    record(std::move(root.result), root.trace);
+    const explore::exploration_summary& share = root.summary;
+    root.result.exploration = root_exploration{
+        share.timelines,         share.fork_points, share.bugs,          share.energy_left,
+        share.max_depth_reached, share.branching,   share.recipes.size()};
+    record(std::move(root.result), root_indices.at(roots_committed++), root.trace);
     return true;
   };
   auto explore_in_worker = [&](std::uint64_t seed, iteration_trace* trace) {
-    guard.running(seed);
+    // The root's index, for a process that dies inside it (a seed listed
+    // twice runs the same both times).
+    const auto position = std::find(roots.begin(), roots.end(), seed) - roots.begin();
+    guard.running(seed, root_indices.at(static_cast<std::size_t>(position)));
     iteration_trace ignored;
     return explore_one(seed, trace != nullptr ? *trace : ignored);
   };
 
-  auto run_one = [&](std::uint64_t seed) {
+  auto run_one = [&](std::uint64_t seed, std::uint64_t index) {
     iteration_trace trace;
     seed_result result;
-    guard.running(seed);
+    guard.running(seed, index);
     if (options.explore) {
+      roots = {seed};
+      root_indices = {index};
+      roots_committed = 0;
       detail::explore_roots({seed}, 1, options.record_trace, explore_in_worker, commit_root);
       return;
     } else {
@@ -408,17 +465,17 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
       result = options.isolate ? detail::run_isolated(seed, options.seed_timeout, wanted, run_here)
                                : run_here(wanted);
     }
-    record(std::move(result), trace);
+    record(std::move(result), index, trace);
   };
 
   // Exploring a fixed set of root seeds: several at once, committed in
   // order, so --jobs changes nothing but the wall time.
   const bool fixed_roots = options.explore && !options.time_limit && !options.until_stable;
   if (fixed_roots) {
-    std::vector<std::uint64_t> roots;
     for (std::size_t j = 0; j < options.seeds.size(); ++j) {
       if (j % options.shard_count == options.shard_index) {
         roots.push_back(options.seeds[j]);
+        root_indices.push_back(j);
       }
     }
     if (options.seeds.empty() || options.iterations) {
@@ -426,6 +483,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
       for (std::uint64_t index = 0; index < cap; ++index) {
         if (index % options.shard_count == options.shard_index) {
           roots.push_back(derived_seed(options.base_seed, index));
+          root_indices.push_back(options.seeds.size() + index);
         }
       }
     }
@@ -439,7 +497,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
 
   for (std::size_t j = 0; j < options.seeds.size(); ++j) {
     if (j % options.shard_count == options.shard_index) {
-      run_one(options.seeds[j]);
+      run_one(options.seeds[j], j);
     }
   }
 
@@ -466,7 +524,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
         report.stop_reason = "time_limit";
         break;
       }
-      run_one(derived_seed(options.base_seed, index));
+      run_one(derived_seed(options.base_seed, index), options.seeds.size() + index);
       ++run_here;
       if (options.until_stable) {
         // Edge coverage, when the code is instrumented, else the number of

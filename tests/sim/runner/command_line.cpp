@@ -115,6 +115,7 @@ INSTANTIATE_TEST_SUITE_P(
         hostile_case{{"--shard", "1"}, "--shard"}, hostile_case{{"--shard", "/"}, "--shard"},
         hostile_case{{"--shard", "0/" + huge}, "--shard"},
         hostile_case{{"--shard", "a/b"}, "--shard"},
+        hostile_case{{"--shard", "0/2", "--until-stable"}, "--until-stable"},
         // --base-seed
         hostile_case{{"--base-seed", ""}, "--base-seed"},
         hostile_case{{"--base-seed", "-1"}, "--base-seed"},
@@ -218,6 +219,7 @@ TEST(CommandLine, GoodFormsAreAccepted) {
   ASSERT_TRUE(until.options.until_stable);
   EXPECT_EQ(until.options.until_stable->first, 10U);
   EXPECT_EQ(parse({"--shard", "1/4"}).options.shard_index, 1U);
+  EXPECT_TRUE(parse({"--shard", "0/1", "--until-stable"}).options.until_stable);
   EXPECT_TRUE(parse({"--replay", "12:3@99,0@7"}).options.replay);
   EXPECT_TRUE(parse({"--help"}).help);
   // --help names what each value is, never "TEXT".

@@ -9,15 +9,35 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "moonpool/explore/config.hpp"
 #include "moonpool/explore/explorer.hpp"
 #include "moonpool/sim/storage/storage_faults.hpp"
 
 namespace moonpool::sim {
 
+// With --explore: what exploring one root seed did, its share of the
+// report's exploration summary. Kept per seed so that the reports of shards
+// add up to the summary of the unsharded run (report_merge.hpp).
+struct root_exploration {
+  std::uint64_t timelines = 0;
+  std::uint64_t fork_points = 0;
+  std::uint64_t bugs = 0;
+  std::uint64_t energy_left = 0;
+  std::uint32_t max_depth_reached = 0;
+  std::string branching;      // "fork" or "reexecute"
+  std::uint64_t recipes = 0;  // distinct failures it found (their recipes, up to the cap)
+  friend bool operator==(const root_exploration&, const root_exploration&) = default;
+};
+
 struct seed_result {
   std::uint64_t seed = 0;
+  // The seed's place in the unsharded run's list of seeds: the explicit
+  // seeds (--seed) first, in order, then the derived ones by number. A
+  // shard runs some of the places; its report says which.
+  std::uint64_t index = 0;
   bool ok = true;
   std::string error;  // empty when ok
   std::uint64_t events = 0;
@@ -30,6 +50,8 @@ struct seed_result {
   std::optional<std::size_t> recipe_steps_applied;
   // What every disk of the seed's world injected, by kind.
   storage_fault_counts storage_faults;
+  // With --explore: what exploring this root seed did.
+  std::optional<root_exploration> exploration;
 };
 
 // The command that runs one seed, or one explored timeline, of `program`
@@ -55,6 +77,37 @@ struct assertion_row {
   std::uint64_t conditions = 0;           // sometimes_all: how many conditions it names
   std::uint64_t buckets = 0;              // sometimes_each: distinct key combinations seen
   std::optional<std::int64_t> watermark;  // numeric kinds: best value seen
+  bool maximize = true;                   // numeric kinds: whether larger is better
+  // sometimes_each: every key combination seen (its hash), in increasing
+  // order; `buckets` counts them. Two shards that saw one combination see
+  // one bucket.
+  std::vector<std::uint64_t> bucket_keys;
+};
+
+// pass, fail or miss, from a row's counts: an always-type assertion fails on
+// a violation and misses when (for the plain and numeric forms) it never
+// ran; a sometimes-type one passes once it held (SOMETIMES_ALL: all its
+// conditions at once; SOMETIMES_EACH: any bucket) and misses otherwise.
+[[nodiscard]] std::string assertion_status(const assertion_row& row);
+
+// What a run was asked to do: the seeds it chooses and how each runs. Two
+// reports of one plan, one per shard, merge into the report of the
+// unsharded run. Output paths, --jobs and verbosity are not part of it:
+// they change no seed's result.
+struct run_plan {
+  std::vector<std::uint64_t> seeds;  // --seed, in order
+  // Derived seeds planned: --iterations (or the builder's default). Empty
+  // when the run derives none, or derives until a time limit or until
+  // stable.
+  std::optional<std::uint64_t> iterations;
+  std::uint64_t base_seed = 0;
+  std::optional<std::chrono::nanoseconds> time_limit;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> until_stable;  // plateau, cap
+  // --explore, with the exploration settings it ran with.
+  std::optional<explore::exploration_config> exploration;
+  bool isolate = false;
+  bool check_determinism = false;
+  std::chrono::nanoseconds seed_timeout{0};
 };
 
 struct SimulationReport {
@@ -62,6 +115,10 @@ struct SimulationReport {
   // The program that ran (argv[0]); replay commands start with it. Empty
   // when the builder was run directly: the commands then show only flags.
   std::string program;
+  run_plan plan;
+  // --shard I/N: this report holds the seeds of shard I of N (0/1: all).
+  std::uint64_t shard_index = 0;
+  std::uint64_t shard_count = 1;
   // The process died inside a seed (a fatal signal, exit(), a handler that
   // never returned): the report holds what ran until then, the dead seed
   // last. stop_reason is then "aborted".
@@ -93,7 +150,11 @@ struct SimulationReport {
   // The command that shows a failed seed of this run again: the replayed
   // recipe when the run was a --replay, else the seed (the JSON's "replay").
   [[nodiscard]] std::string replay_of(const seed_result& failed) const;
+  // The JSON report (docs/runner.md, "The report"), and back: from_json
+  // reads what to_json wrote, and throws std::invalid_argument with one
+  // line naming the field that is missing or wrong.
   [[nodiscard]] std::string to_json() const;
+  [[nodiscard]] static SimulationReport from_json(std::string_view json);
   // The summary, failing seeds and (unless brief) the assertion table.
   [[nodiscard]] std::string to_text(bool brief = false) const;
   // One HTML page holding everything it shows (styles, script, charts
