@@ -15,6 +15,9 @@ packages=(
   # The HTML report's test opens pages in headless Chromium
   # (examples/check_report_html.cmake).
   chromium
+  # The sharding docs' test parses their Kubernetes and GitHub Actions YAML
+  # (tools/moonpool-report/check_sharding_docs.py).
+  python3 python3-yaml
 )
 
 missing=()
