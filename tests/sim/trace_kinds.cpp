@@ -94,6 +94,44 @@ TEST(TraceKinds, EveryKindTheSourcesDefineIsNamed) {
   }
 }
 
+// docs/debugging.md ("Trace events") lists every event with its kind and
+// fields, and nothing else.
+TEST(TraceKinds, TheDocumentationListsEveryEventWithItsFields) {
+  std::ifstream in(std::filesystem::path(MOONPOOL_SOURCE_DIR) / "docs" / "debugging.md");
+  ASSERT_TRUE(in) << "docs/debugging.md";
+  std::map<std::string, std::string> rows;  // event name -> its table row
+  const std::regex row_start(R"(^\| `([a-z_]+\.[a-z_]+)` \| )");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch match;
+    if (std::regex_search(line, match, row_start)) {
+      rows.emplace(match[1].str(), line);
+    }
+  }
+  std::set<std::string> registered;
+  for (const detail::trace_kind_info* info : detail::registered_trace_kinds()) {
+    const std::string name(info->name);
+    registered.insert(name);
+    const auto row = rows.find(name);
+    if (row == rows.end()) {
+      ADD_FAILURE() << name << " is not in docs/debugging.md's table of trace events";
+      continue;
+    }
+    const std::string code = "| " + std::to_string(static_cast<unsigned>(info->kind)) + " |";
+    EXPECT_NE(row->second.find(code), std::string::npos) << name << ": kind " << code;
+    for (const detail::trace_field& field : info->fields) {
+      if (!field.name.empty()) {
+        EXPECT_NE(row->second.find("`" + std::string(field.name) + "`"), std::string::npos)
+            << name << " has a field " << field.name << " the table does not list";
+      }
+    }
+  }
+  for (const auto& [name, row] : rows) {
+    if (!name.starts_with("tls.")) {  // moonpool::tls, not linked here
+      EXPECT_TRUE(registered.contains(name)) << name << " is documented but not registered";
+    }
+  }
+}
+
 TEST(TraceKinds, VariantsFollowTheRecordsShape) {
   namespace net = detail::net::kinds;
   // A reset made by its end, and the same reset reaching the peer.
