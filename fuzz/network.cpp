@@ -59,6 +59,7 @@
 #include <vector>
 
 #include "moonpool/sim.hpp"
+#include "moonpool/sim/detail/trace_kinds.hpp"
 #include "moonpool/sim/net/detail/network.hpp"
 #include "property.hpp"
 
@@ -162,30 +163,16 @@ std::size_t io_size(std::uint8_t argument) {
   return argument < 192 ? argument : 192 + std::size_t{argument - 192u} * 128;
 }
 
-// Names for the network's trace kinds (network.hpp numbers them).
-std::string kind_name(sim::trace_kind kind) {
-  static const std::map<sim::trace_kind, const char*> names{
-      {kinds::connect, "connect"},
-      {kinds::syn_arrived, "syn_arrived"},
-      {kinds::established, "established"},
-      {kinds::transmit, "transmit"},
-      {kinds::delivered, "delivered"},
-      {kinds::fin, "fin"},
-      {kinds::reset, "reset"},
-      {kinds::closed, "closed"},
-      {kinds::accepted, "accepted"},
-      {kinds::partial_write, "partial_write"},
-      {kinds::partial_read, "partial_read"},
-      {kinds::write_clog, "write_clog"},
-      {kinds::read_clog, "read_clog"},
-      {kinds::bit_flip, "bit_flip"},
-      {kinds::random_close, "random_close"},
-      {kinds::connect_refused, "connect_refused"},
-      {kinds::connect_hang, "connect_hang"},
-      {kinds::handshake_delay, "handshake_delay"},
-  };
-  const auto it = names.find(kind);
-  return it != names.end() ? it->second : "kind " + std::to_string(static_cast<unsigned>(kind));
+// The index of the field of a record named `name`, or -1 (the record's
+// registered description names its fields; records made when a scheduled
+// event runs start with the event's number, not the connection's).
+int field_named(const sim::detail::trace_kind_info& info, std::string_view name) {
+  for (int i = 0; i < 4; ++i) {
+    if (info.fields[static_cast<std::size_t>(i)].name == name) {
+      return i;
+    }
+  }
+  return -1;
 }
 
 // One read or write, kept in issue order by its end.
@@ -608,13 +595,13 @@ class harness {
     std::vector<recorded_faults> faults(connections_.size());
     std::map<std::uint64_t, std::size_t> index_of;  // connection id -> model index
     for (const sim::trace_record& record : world_.trace()) {
-      const auto code = static_cast<std::uint32_t>(record.kind);
-      if (code < 100 || code >= 200 || record.kind == kinds::partitioned ||
-          record.kind == kinds::healed || record.kind == kinds::host_aborted ||
-          record.kind == kinds::resolved) {
+      const sim::detail::trace_kind_info* info = sim::detail::describe_trace_record(record);
+      const int conn =
+          info != nullptr && info->name.starts_with("net.") ? field_named(*info, "conn") : -1;
+      if (conn < 0) {
         continue;  // not a network record about one connection
       }
-      const std::uint64_t id = record.fields[0];
+      const std::uint64_t id = record.fields[static_cast<std::size_t>(conn)];
       if (record.kind == kinds::connect) {
         // Connects are recorded in the order they were issued, as are models.
         const std::size_t index = index_of.size();
@@ -627,7 +614,7 @@ class harness {
         continue;
       }
       recorded_faults& f = faults[it->second];
-      ++f.kinds[kind_name(record.kind)];
+      ++f.kinds[std::string(info->name)];
       if (record.kind == kinds::reset || record.kind == kinds::random_close ||
           record.kind == kinds::connect_hang) {
         f.reset = true;

@@ -102,7 +102,11 @@ struct Node : moonpool::sim::Process {
         if (answer.value_or(Buggy)) {  // the bug: silence counts as yes
           ++votes;
         }
+        // For whoever reads the trace (--trace); never part of the hash.
+        moonpool::sim::log("term ", term, ": ", peer.to_string(), " answered ",
+                           answer ? (*answer ? "yes" : "no") : "nothing");
       }
+      moonpool::sim::log("term ", term, ": ", votes, " of ", cluster, " votes");
       if (state->term == term && votes * 2 > cluster) {
         ctx.emit("leader_elected", {{"term", term}, {"node", std::string(ctx.name())}});
         MP_REACHABLE("a leader was elected");

@@ -4,6 +4,7 @@
 #include "moonpool/sim/clock.hpp"
 #include "moonpool/sim/errors.hpp"
 #include "moonpool/sim/executor.hpp"
+#include "moonpool/sim/log.hpp"
 #include "moonpool/sim/net.hpp"
 #include "moonpool/sim/random.hpp"
 #include "moonpool/sim/retry.hpp"

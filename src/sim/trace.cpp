@@ -1,32 +1,12 @@
 #include "moonpool/sim/trace.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
+#include "moonpool/sim/detail/trace_kinds.hpp"
 #include "moonpool/sim/random.hpp"
 
 namespace moonpool::sim {
-
-std::string_view trace_kind_name(trace_kind kind) noexcept {
-  switch (kind) {
-    case trace_kind::schedule:
-      return "schedule";
-    case trace_kind::timer_fired:
-      return "timer_fired";
-    case trace_kind::task_spawned:
-      return "task_spawned";
-    case trace_kind::task_finished:
-      return "task_finished";
-    case trace_kind::event:
-      return "event";
-    case trace_kind::asio_timer:
-      return "asio_timer";
-    case trace_kind::escape:
-      return "escape";
-    case trace_kind::random_draws:
-      return "random_draws";
-  }
-  return "other";
-}
 
 void trace_digest::add(trace_kind kind, std::uint64_t time_ns,
                        const std::array<std::uint64_t, 4>& fields,
@@ -87,29 +67,90 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+void append_key(std::string& out, std::string_view key) {
+  out += ',';
+  append_json_string(out, key);
+  out += ':';
+}
+
+// The name of a named field's value; empty when it has none.
+std::string_view value_name_of(const detail::trace_field& field, std::uint64_t value) {
+  if (field.format != detail::field_format::named) {
+    return {};
+  }
+  for (const detail::value_name& named : field.names) {
+    if (named.value == value) {
+      return named.name;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
+std::string trace_time_text(std::uint64_t time_ns) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%llu.%09llus",
+                static_cast<unsigned long long>(time_ns / 1'000'000'000),
+                static_cast<unsigned long long>(time_ns % 1'000'000'000));
+  return text;
+}
+
 std::string to_json_line(const trace_record& record) {
-  std::string out = "{\"kind\":";
-  append_json_string(out, trace_kind_name(record.kind));
-  out += ",\"code\":" + std::to_string(static_cast<std::uint32_t>(record.kind));
-  out += ",\"time_ns\":" + std::to_string(record.time_ns);
-  out += ",\"fields\":[";
-  for (std::size_t i = 0; i < record.fields.size(); ++i) {
-    out += (i == 0 ? "" : ",") + std::to_string(record.fields[i]);
-  }
-  out += "]";
-  if (!record.label.empty()) {
-    out += ",\"label\":";
-    append_json_string(out, record.label);
+  const detail::trace_kind_info* info = detail::describe_trace_record(record);
+  std::string out = "{\"t_ns\":" + std::to_string(record.time_ns);
+  out += ",\"t\":\"" + trace_time_text(record.time_ns) + "\"";
+  if (!record.host.empty()) {
+    out += ",\"host\":";
+    append_json_string(out, record.host);
   }
   if (!record.task.empty()) {
     out += ",\"task\":";
     append_json_string(out, record.task);
   }
-  if (!record.host.empty()) {
-    out += ",\"host\":";
-    append_json_string(out, record.host);
+  out += ",\"event\":";
+  if (info != nullptr) {
+    append_json_string(out, info->name);
+  } else {
+    append_json_string(out, "kind." + std::to_string(static_cast<std::uint32_t>(record.kind)));
+  }
+  std::vector<bool> note_written(record.notes.size(), false);
+  for (std::size_t i = 0; i < record.fields.size(); ++i) {
+    if (info == nullptr) {
+      append_key(out, "f" + std::to_string(i));
+      out += std::to_string(record.fields[i]);
+      continue;
+    }
+    const detail::trace_field& field = info->fields[i];
+    if (field.name.empty()) {
+      continue;
+    }
+    append_key(out, field.name);
+    // A note under the field's name (a host's name) stands for the number.
+    const auto note = std::find_if(record.notes.begin(), record.notes.end(),
+                                   [&](const trace_note& n) { return n.key == field.name; });
+    if (note != record.notes.end()) {
+      note_written[static_cast<std::size_t>(note - record.notes.begin())] = true;
+      append_json_string(out, note->text);
+    } else if (const std::string_view name = value_name_of(field, record.fields[i]);
+               !name.empty()) {
+      append_json_string(out, name);
+    } else {
+      out += std::to_string(record.fields[i]);
+    }
+  }
+  for (std::size_t i = 0; i < record.notes.size(); ++i) {
+    if (!note_written[i]) {
+      append_key(out, record.notes[i].key);
+      append_json_string(out, record.notes[i].text);
+    }
+  }
+  const std::string_view label_key = info != nullptr ? info->label : "label";
+  const std::string_view label =
+      info != nullptr ? detail::written_label(*info, record.label) : record.label;
+  if (!label.empty() && !label_key.empty()) {
+    append_key(out, label_key);
+    append_json_string(out, label);
   }
   out += "}";
   return out;

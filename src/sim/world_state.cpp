@@ -8,6 +8,7 @@
 
 #include "asio_reactor.hpp"
 #include "moonpool/sim/detail/state_of.hpp"
+#include "moonpool/sim/detail/trace_kinds.hpp"
 #include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/errors.hpp"
 #include "moonpool/sim/io_context.hpp"
@@ -315,35 +316,72 @@ host_record* world_state::find_host(const boost::asio::ip::address& address) noe
 }
 
 void world_state::trace(trace_kind kind, std::array<std::uint64_t, 4> fields,
-                        std::string_view label) {
+                        std::string_view label, const host_record* about) {
   const auto time_ns = static_cast<std::uint64_t>(now_.count());
   digest_.add(kind, time_ns, fields, label);
   if (options_.record_trace) {
-    trace_record& r = records_.emplace_back();
-    r.kind = kind;
-    r.time_ns = time_ns;
-    r.fields = fields;
-    r.label = label;
-    // The task the record is about: the running one, or for scheduling
-    // records made between handlers, the one they name.
-    const task_record* about = current_task_;
-    if (about == nullptr) {
-      std::optional<std::uint64_t> id;
-      if (kind == trace_kind::schedule) {
-        id = fields[2];
-      } else if (kind == trace_kind::timer_fired) {
-        id = fields[1];
-      }
-      if (id && *id < tasks_.size()) {
-        about = &tasks_[*id];
+    keep_record(kind, fields, label, about);
+  }
+}
+
+void world_state::trace_unhashed(trace_kind kind, std::array<std::uint64_t, 4> fields,
+                                 std::string_view label) {
+  if (options_.record_trace) {
+    keep_record(kind, fields, label, nullptr);
+  }
+}
+
+void world_state::keep_record(trace_kind kind, const std::array<std::uint64_t, 4>& fields,
+                              std::string_view label, const host_record* about) {
+  trace_record& r = records_.emplace_back();
+  r.kind = kind;
+  r.time_ns = static_cast<std::uint64_t>(now_.count());
+  r.fields = fields;
+  r.label = label;
+  // The task the record is about: the running one, or for records made
+  // between handlers, the one they name (a scheduling decision's task, a
+  // timer's waiter).
+  const task_record* task = current_task_;
+  if (task == nullptr) {
+    std::optional<std::uint64_t> id;
+    if (kind == trace_kind::schedule) {
+      id = fields[2];
+    } else if (kind == trace_kind::timer_fired) {
+      if (const parked_op* waiter = find_parked(fields[1]); waiter != nullptr) {
+        id = waiter->owner->id;
       }
     }
-    if (about != nullptr) {
-      r.task = about->name;
-      if (const host_record* h = about->host; h != nullptr) {
-        r.host = h->names.empty() ? h->address.to_string() : h->names.front();
+    if (id && *id < tasks_.size()) {
+      task = &tasks_[*id];
+    }
+  }
+  if (task != nullptr) {
+    r.task = task->name;
+  }
+  // The host the record is about (a disk, a rebooted process) when the
+  // layer says, else where the task runs; a task started from outside
+  // every task (a process's root) is on the host it starts on.
+  const host_record* where = about != nullptr ? about : task != nullptr ? task->host : nullptr;
+  if (where == nullptr && task == nullptr && kind == trace_kind::task_spawned &&
+      fields[0] < tasks_.size()) {
+    where = tasks_[fields[0]].host;
+  }
+  const trace_kind_info* info = describe_trace_record(r);
+  if (info != nullptr) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const trace_field& field = info->fields[i];
+      if (field.format == field_format::host && fields[i] < hosts_.size()) {
+        r.notes.push_back({std::string(field.name), hosts_[fields[i]].display_name()});
+        // Else the record is on the first host it names (a disk's completion).
+        where = where != nullptr ? where : &hosts_[fields[i]];
       }
     }
+  }
+  if (where != nullptr) {
+    r.host = where->display_name();
+  }
+  for (const trace_annotator& annotate : trace_annotators_) {
+    annotate(r, info);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <string>
 
+#include "moonpool/sim/detail/trace_kinds.hpp"
 #include "moonpool/sim/tls.hpp"
 #include "net/support/two_hosts.hpp"
 
@@ -129,6 +130,16 @@ TEST(Tls, HandshakeEchoAndShutdownOverSimulatedTcp) {
   EXPECT_TRUE(result.client_ok) << result.client_error;
   EXPECT_EQ(result.echoed, "hello");
   EXPECT_NE(result.certificate_pem.find("BEGIN CERTIFICATE"), std::string::npos);
+}
+
+// Readers of a trace see OpenSSL's draws by name (detail/trace_kinds.hpp).
+TEST(Tls, RandomDrawsAreNamedTraceRecords) {
+  const moonpool::sim::detail::trace_kind_info* info = moonpool::sim::detail::describe_trace_record(
+      static_cast<moonpool::sim::trace_kind>(400), {32, 5, 0, 0}, "tls_random");
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->name, "tls.random");
+  EXPECT_EQ(info->fields[0].name, "bytes");
+  EXPECT_TRUE(moonpool::sim::detail::trace_kind_problems().empty());
 }
 
 TEST(Tls, SameSeedSameBytesEvenAfterOtherSeedsInOneProcess) {

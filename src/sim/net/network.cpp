@@ -49,6 +49,12 @@ std::uint64_t as_u64(nanoseconds t) {
   return static_cast<std::uint64_t>(t.count());
 }
 
+std::string endpoint_text(const endpoint& e) {
+  return e.address().to_string() + ":" + std::to_string(e.port());
+}
+
+const trace_kinds_registrar network_kinds_registered{kinds::descriptions};
+
 }  // namespace
 
 network& network_of(world_state& state) {
@@ -57,15 +63,55 @@ network& network_of(world_state& state) {
 
 network::network(world_state& state) : state_(state) {
   state_.add_wait_describer([this](std::uint64_t op_id) { return describe_wait(op_id); });
+  state_.add_trace_annotator(
+      [this](trace_record& record, const trace_kind_info* info) { annotate(record, info); });
+}
+
+void network::annotate(trace_record& record, const trace_kind_info* info) const {
+  if (info == nullptr || !info->name.starts_with("net.")) {
+    return;
+  }
+  auto field = [info](std::string_view name) -> int {
+    for (int i = 0; i < 4; ++i) {
+      if (info->fields[i].name == name) {
+        return i;
+      }
+    }
+    return -1;
+  };
+  const int conn = field("conn");
+  if (conn < 0) {
+    return;
+  }
+  const auto it = connection_text_.find(record.fields[conn]);
+  if (it == connection_text_.end()) {
+    return;
+  }
+  const connection_text& text = it->second;
+  // The end the record is about sends ("from"); a reset's end receives.
+  std::size_t from = 0;
+  const int side = field("side");
+  const int to_side = field("to_side");
+  if (side >= 0 && record.fields[side] < 2) {
+    from = record.fields[side];
+  } else if (to_side >= 0 && record.fields[to_side] < 2) {
+    from = 1 - record.fields[to_side];
+  }
+  record.notes.push_back({"from", text.endpoints[from]});
+  record.notes.push_back({"to", text.endpoints[1 - from]});
+  if (record.host.empty()) {
+    const bool arrival = record.kind == kinds::syn_arrived || record.kind == kinds::accepted ||
+                         record.kind == kinds::delivered || record.kind == kinds::fin ||
+                         to_side >= 0;
+    record.host = text.hosts[arrival ? 1 - from : from];
+  }
 }
 
 std::string network::describe_wait(std::uint64_t op_id) const {
   auto has = [op_id](const std::deque<std::uint64_t>& ops) {
     return std::find(ops.begin(), ops.end(), op_id) != ops.end();
   };
-  auto text = [](const endpoint& e) {
-    return e.address().to_string() + ":" + std::to_string(e.port());
-  };
+  const auto text = endpoint_text;
   for (const auto& [id, conn] : connections_) {
     for (const end_state& end : conn->ends) {
       const std::string where = "connection " + std::to_string(id) + " (" + text(end.local);
@@ -372,12 +418,20 @@ void network::submit_connect(const std::shared_ptr<connection>& conn, const endp
   client.connect_op = op_id;
   const host_record* server_host = state_.find_host(target.address());
   // The label names both endpoints; later records of this connection carry
-  // its id.
+  // its id, and in a kept trace its endpoints (annotate()).
+  std::string client_text = endpoint_text(client.local);
+  std::string server_text = endpoint_text(target);
+  const std::string label = client_text + " -> " + server_text;
+  if (state_.recording()) {
+    connection_text_[conn->id] = {
+        {std::move(client_text), std::move(server_text)},
+        {client.host->display_name(),
+         server_host != nullptr ? server_host->display_name() : std::string()}};
+  }
   state_.trace(
       kinds::connect,
       {conn->id, address_word(client.host->address), address_word(target.address()), target.port()},
-      client.local.address().to_string() + ":" + std::to_string(client.local.port()) + " -> " +
-          target.address().to_string() + ":" + std::to_string(target.port()));
+      label);
   random_stream& random = state_.streams().simulation;
   nanoseconds delay = config_.connect_latency.sample(random);
   if (server_host != nullptr) {

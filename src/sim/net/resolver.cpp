@@ -169,7 +169,7 @@ void resolver_core::schedule(std::uint64_t op_id, std::string host, std::string 
         state->trace(kinds::resolved,
                      {self->id, static_cast<std::uint64_t>(results.size()),
                       static_cast<std::uint64_t>(ec.value()), 0},
-                     host);
+                     host, self);
         complete(*state, op_id, ec, std::move(results));
       });
 }

@@ -15,6 +15,7 @@
 
 #include "moonpool/assert.hpp"
 #include "moonpool/sim/chaos/buggify.hpp"
+#include "moonpool/sim/detail/trace_kinds.hpp"
 #include "moonpool/sim/detail/wall_clock.hpp"
 #include "moonpool/sim/errors.hpp"
 #include "moonpool/sim/net.hpp"
@@ -32,8 +33,30 @@ using std::chrono::nanoseconds;
 
 constexpr auto trace_boot = static_cast<trace_kind>(300);    // process index, boot count
 constexpr auto trace_reboot = static_cast<trace_kind>(301);  // process index, kind
-constexpr auto trace_phase = static_cast<trace_kind>(302);   // phase number
+constexpr auto trace_phase = static_cast<trace_kind>(302);   // phase (its name's first letter)
 constexpr auto trace_chaos_end = static_cast<trace_kind>(303);
+
+// Names for readers of a trace (detail/trace_kinds.hpp). The events the
+// runner schedules (trace_kind::event) are told apart by their last field.
+// A process is numbered by its index among the simulation's actors; boot
+// and reboot records name its host.
+constexpr detail::value_name reboot_kinds[] = {
+    {0, "graceful"}, {1, "crash"}, {2, "crash_and_wipe"}};
+constexpr detail::value_name phases[] = {{'s', "setup"}, {'r', "run"}, {'c', "check"}};
+constexpr detail::trace_kind_info runner_kinds[] = {
+    {trace_boot, "runner.boot", {"process", "boot"}},
+    {trace_reboot, "runner.reboot", {"process", detail::named_field("reboot", reboot_kinds)}},
+    {trace_phase, "runner.phase", {detail::named_field("phase", phases)}},
+    {trace_chaos_end, "runner.chaos_end", {}},
+    {trace_kind::event,
+     "runner.restart_due",
+     {"seq", "process"},
+     "label",
+     detail::when_field(3, 3)},
+    {trace_kind::event, "runner.grace_over", {"seq", "process"}, "label", detail::when_field(3, 4)},
+    {trace_kind::event, "runner.chaos_end_due", {"seq"}, "label", detail::when_field(3, 5)},
+};
+const detail::trace_kinds_registrar runner_kinds_registered{runner_kinds};
 
 // Thrown to unwind the iteration once the first failure is recorded.
 struct iteration_failed {};
@@ -526,7 +549,7 @@ void iteration_runner::boot(process_slot& p) {
                                         timeline_, *p.shutdown, builder_.swarm_operations_);
   p.alive = true;
   ++p.boots;
-  world_.state().trace(trace_boot, {p.actor, p.boots, 0, 0});
+  world_.state().trace(trace_boot, {p.actor, p.boots, 0, 0}, {}, &p.where->record());
   timeline_.emit(world_.now(), "sim", "process_up",
                  {{"process", actors_[p.actor].name}, {"boot", p.boots}});
   p.task = spawn(p.where->get_executor(), actors_[p.actor].name, run_process(p, p.generation));
@@ -562,7 +585,8 @@ void iteration_runner::reboot(process_slot& p, reboot_kind kind) {
   }
   random_stream& random = world_.random();
   const attrition_config config = attrition_.value_or(attrition_config{});
-  world_.state().trace(trace_reboot, {p.actor, static_cast<std::uint64_t>(kind), 0, 0});
+  world_.state().trace(trace_reboot, {p.actor, static_cast<std::uint64_t>(kind), 0, 0}, {},
+                       &p.where->record());
   timeline_.emit(world_.now(), "sim", "reboot",
                  {{"process", actors_[p.actor].name}, {"kind", std::string(to_string(kind))}});
   if (kind == reboot_kind::graceful) {

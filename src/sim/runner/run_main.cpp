@@ -218,7 +218,7 @@ int run_main(int argc, char** argv, const SimulationBuilder& simulation) {
                 << (r.ok ? "" : ": " + r.error) << "\n";
     }
     for (const std::string& line : trace.json_lines) {
-      trace_file << "{\"seed\":" << r.seed << "," << line.substr(1) << "\n";
+      trace_file << "{\"seed\":\"" << r.seed << "\"," << line.substr(1) << "\n";
     }
     progress.update(done, failed, detail::wall_now() - start);
   };

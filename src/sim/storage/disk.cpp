@@ -36,6 +36,8 @@ void apply_change(std::string& image, const change& c) {
   }
 }
 
+const trace_kinds_registrar storage_kinds_registered{kinds::descriptions};
+
 }  // namespace
 
 std::string_view parent_directory(std::string_view path) noexcept {
@@ -56,7 +58,7 @@ disk::disk(world_state& state, host_record& host, const storage_config* config)
 
 void disk::trace(trace_kind kind, std::array<std::uint64_t, 4> fields, std::string_view label) {
   fields[0] = host_.id;
-  state_.trace(kind, fields, label);
+  state_.trace(kind, fields, label, &host_);
 }
 
 // --- scheduling ------------------------------------------------------------------

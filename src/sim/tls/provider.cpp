@@ -25,6 +25,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "moonpool/sim/detail/trace_kinds.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
 #include "moonpool/sim/random.hpp"
 #include "randomness.hpp"
@@ -72,6 +73,11 @@ constexpr std::uint64_t tls_salt = 0x6D6F6F6E746C7321ULL;  // "moontls!"
 // byte count, a digest of the bytes), so trace_hash covers what OpenSSL
 // drew even when the bytes on the wire keep their sizes.
 constexpr auto trace_tls_random = static_cast<sim::trace_kind>(400);
+// For readers of a trace (detail/trace_kinds.hpp); the label only repeats
+// the name.
+constexpr moonpool::sim::detail::trace_kind_info tls_kinds[] = {
+    {trace_tls_random, "tls.random", {"bytes", "digest"}, ""}};
+const moonpool::sim::detail::trace_kinds_registrar tls_kinds_registered{tls_kinds};
 
 world_tls_stream& stream_of(world_state& world) {
   auto& stream = boost::asio::use_service<world_tls_stream>(world.context());

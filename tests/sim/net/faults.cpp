@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
+#include <string_view>
 
 #include "net/support/echo_traffic.hpp"
 
@@ -74,6 +76,35 @@ TEST(Faults, EachFiresWhenEnabledNeverWhenDisabledAndIsDeterministic) {
     if (f.seed_sensitive) {
       EXPECT_NE(a.trace_hash, run_echo_traffic(12, config).trace_hash);
     }
+  }
+}
+
+// Readers of a trace see names: every record of faulty traffic has one
+// (none is left as "kind.<n>" or a generic world event), and every record
+// about a connection says its endpoints and the host it happened on.
+TEST(Faults, EveryRecordIsNamedAndConnectionRecordsSayTheirEndpoints) {
+  network_config config;
+  for (const fault_case& f : fault_cases()) {
+    if (f.kind != kinds::connect_hang) {
+      f.enable(config);
+    }
+  }
+  config.connect_failure = moonpool::sim::connect_failure_mode::mixed;
+  config.connect_failure_probability = 0.2;
+  config.partition_probability = 0.05;
+  std::set<std::string_view> names;
+  for (std::uint64_t seed = 0; seed < 6; ++seed) {
+    const auto r = run_echo_traffic(seed, config);
+    EXPECT_TRUE(r.unnamed.empty()) << "seed " << seed << ": " << *r.unnamed.begin();
+    EXPECT_EQ(r.connection_records_without_endpoints, 0u) << "seed " << seed;
+    names.insert(r.names.begin(), r.names.end());
+  }
+  for (const char* expected :
+       {"net.connect", "net.transmit", "net.deliver", "net.partial_write", "net.partial_read",
+        "net.write_clog", "net.write_clog_end", "net.read_clog", "net.read_clog_end",
+        "net.bit_flip", "net.random_close", "net.connect_refused", "net.handshake_delay",
+        "net.partition", "net.heal_due", "net.reset", "net.reset_arrived"}) {
+    EXPECT_TRUE(names.contains(expected)) << expected << " never seen";
   }
 }
 

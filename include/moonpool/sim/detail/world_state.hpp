@@ -40,6 +40,7 @@ namespace moonpool::sim::detail {
 
 class world_state;
 struct host_record;
+struct trace_kind_info;
 
 // One task: a named coroutine started by sim::spawn, or task 0 ("main") for
 // everything posted to the world's own executor.
@@ -73,6 +74,11 @@ struct host_record {
   boost::asio::io_context* context = nullptr;
   // Names that resolve to this host's address (sim::tcp::resolver).
   std::vector<std::string> names;
+
+  // How reports and traces name the host: its first name, else its address.
+  [[nodiscard]] std::string display_name() const {
+    return names.empty() ? address.to_string() : names.front();
+  }
 };
 
 // An operation waiting for something other than time (data, a join, ...).
@@ -192,7 +198,23 @@ class world_state {
   }
 
   // --- tracing ----------------------------------------------------------------
-  void trace(trace_kind kind, std::array<std::uint64_t, 4> fields, std::string_view label = {});
+  // Folds a record into the trace hash and, when recording, keeps it with
+  // the running task and its host. `about`: the host the record concerns,
+  // named instead of the task's (a disk's, a rebooted process's).
+  void trace(trace_kind kind, std::array<std::uint64_t, 4> fields, std::string_view label = {},
+             const host_record* about = nullptr);
+  // Keeps a record without hashing it (user log lines): a no-op unless
+  // recording.
+  void trace_unhashed(trace_kind kind, std::array<std::uint64_t, 4> fields,
+                      std::string_view label = {});
+  [[nodiscard]] bool recording() const noexcept { return options_.record_trace; }
+  // A layer that can say more about its records than their numbers (the
+  // network: a connection's endpoints) adds notes to each kept record;
+  // called only while recording, with the record's description (or null).
+  using trace_annotator = std::function<void(trace_record&, const trace_kind_info*)>;
+  void add_trace_annotator(trace_annotator annotator) {
+    trace_annotators_.push_back(std::move(annotator));
+  }
   // The digest of every trace record, then of every random stream's
   // fingerprint: seeds whose draws differ differ even when no event did.
   [[nodiscard]] std::string trace_hash() const;
@@ -342,6 +364,9 @@ class world_state {
   // Moves simulated time forward (never back) and starts a new instant.
   void set_now(std::chrono::nanoseconds at) noexcept;
   void throw_if_escaped();
+  // Keeps a record (recording only): who made it, and readers' notes.
+  void keep_record(trace_kind kind, const std::array<std::uint64_t, 4>& fields,
+                   std::string_view label, const host_record* about);
 
   std::uint64_t seed_;
   world_options options_;
@@ -370,6 +395,7 @@ class world_state {
   // only been moving time (chaos, timers no task waits on) since then.
   std::chrono::nanoseconds last_handler_run_{0};
   std::vector<wait_describer> wait_describers_;
+  std::vector<trace_annotator> trace_annotators_;
   std::uint64_t events_processed_ = 0;
   std::uint64_t handlers_run_ = 0;
   std::chrono::nanoseconds wall_deadline_ = std::chrono::nanoseconds::max();

@@ -3,10 +3,14 @@
 // client reconnects after errors, bounds every step with a timeout, and
 // counts what happened. Used to show that each fault fires when enabled.
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/write.hpp>
 #include <map>
+#include <set>
+#include <string>
 
+#include "moonpool/sim/detail/trace_kinds.hpp"
 #include "moonpool/sim/net/detail/network.hpp"
 #include "net/support/two_hosts.hpp"
 
@@ -14,7 +18,13 @@ namespace moonpool::test {
 
 struct traffic_result {
   std::map<std::uint32_t, std::size_t> kinds;  // trace kind code -> records
-  std::map<int, int> errors;                   // error code value -> count
+  // Readers' names (detail/trace_kinds.hpp): every event name seen, the
+  // records nobody named ("kind.<n>", or a generic "world.event"), and the
+  // records about a connection that lack its endpoints.
+  std::set<std::string_view> names;
+  std::set<std::string> unnamed;
+  std::size_t connection_records_without_endpoints = 0;
+  std::map<int, int> errors;  // error code value -> count
 
   [[nodiscard]] int errors_of(boost::system::error_code ec) const {
     auto it = errors.find(ec.value());
@@ -96,6 +106,23 @@ inline traffic_result run_echo_traffic(std::uint64_t seed, const sim::network_co
   net.world.run_for(10min);
   for (const auto& record : net.world.trace()) {
     ++result.kinds[static_cast<std::uint32_t>(record.kind)];
+    const sim::detail::trace_kind_info* info = sim::detail::describe_trace_record(record);
+    if (info == nullptr || info->name == "world.event") {
+      result.unnamed.insert(info == nullptr
+                                ? "kind." + std::to_string(static_cast<unsigned>(record.kind))
+                                : std::string(info->name));
+    } else {
+      result.names.insert(info->name);
+      const bool about_a_connection =
+          std::any_of(info->fields.begin(), info->fields.end(),
+                      [](const sim::detail::trace_field& f) { return f.name == "conn"; });
+      const bool has_endpoints =
+          std::any_of(record.notes.begin(), record.notes.end(),
+                      [](const sim::trace_note& n) { return n.key == "from"; });
+      if (about_a_connection && (!has_endpoints || record.host.empty())) {
+        ++result.connection_records_without_endpoints;
+      }
+    }
     if (record.kind == sim::detail::net::kinds::bit_flip) {
       result.bit_flip_sizes.push_back(record.fields[2]);
     }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "moonpool/sim/detail/pending_op.hpp"
+#include "moonpool/sim/detail/trace_kinds.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
 #include "moonpool/sim/net/detail/byte_queue.hpp"
 #include "moonpool/sim/net/network_config.hpp"
@@ -177,6 +178,8 @@ class network {
   // For deadlock reports: what a parked op of this network waits for
   // ("a read on connection 7 (10.0.0.1:49152 <- 10.0.1.1:8080)"), or empty.
   [[nodiscard]] std::string describe_wait(std::uint64_t op_id) const;
+  // Adds a connection's endpoints to a kept trace record about it.
+  void annotate(trace_record& record, const trace_kind_info* info) const;
 
   world_state& state_;
   network_config config_;
@@ -189,6 +192,14 @@ class network {
   std::map<std::pair<std::uint64_t, std::uint64_t>, nanoseconds> pair_latency_;
   std::optional<nanoseconds> last_bit_flip_;
   std::optional<nanoseconds> last_random_close_;
+  // While recording a trace: every connection's endpoints and hosts as
+  // text, the connecting end first. Kept after the connection is gone: its
+  // last records are made after it is forgotten.
+  struct connection_text {
+    std::array<std::string, 2> endpoints;
+    std::array<std::string, 2> hosts;
+  };
+  std::map<std::uint64_t, connection_text> connection_text_;
 };
 
 // The network of a world, created on first use. Lives as an Asio service of
@@ -219,6 +230,56 @@ inline constexpr auto connect_hang = static_cast<trace_kind>(129);     // conn (
 inline constexpr auto handshake_delay = static_cast<trace_kind>(130);  // conn, delay
 inline constexpr auto host_aborted = static_cast<trace_kind>(131);     // host, connections
 inline constexpr auto resolved = static_cast<trace_kind>(132);         // host, results, error; name
+
+// Names for readers of a trace (detail/trace_kinds.hpp), registered by
+// network.cpp. Records made when a scheduled event runs start with the
+// event's sequence number ("seq"). Every record with a "conn" field also
+// carries the connection's endpoints as notes: "from" is the end named by
+// "side" (or the connecting end), "to" the other; "to_side" names the end a
+// reset reaches. A record made outside every task (an event's) is put on
+// the host where it happens: the receiving end of an arrival (net.syn,
+// net.accept, net.deliver, net.fin, net.reset_arrived), else the "from"
+// end. The world's generic events (trace_kind::event) scheduled here are
+// told apart by their last field.
+inline constexpr value_name close_ways[] = {{0, "shutdown"}, {1, "close"}, {2, "abort"}};
+inline constexpr value_name partition_scopes[] = {{0, "pair"}, {1, "isolate"}, {2, "random"}};
+inline constexpr trace_kind_info descriptions[] = {
+    // The label repeats the endpoints, which the notes give.
+    {connect, "net.connect", {"conn"}, ""},
+    {syn_arrived, "net.syn", {"seq", "conn", "attempt"}},
+    {established, "net.established", {"seq", "conn", "error"}},
+    {transmit, "net.transmit", {"conn", "side", "bytes", "arrival_ns"}},
+    {delivered, "net.deliver", {"seq", "conn", "side", "bytes"}},
+    {fin, "net.fin", {"seq", "conn", "side"}},
+    {reset, "net.reset", {"conn", "side"}},
+    {reset, "net.reset_arrived", {"seq", "conn", "to_side"}, "label", when_field(3, 1)},
+    {closed, "net.close", {"conn", "side", named_field("how", close_ways)}},
+    {accepted, "net.accept", {"conn"}},
+    {partial_write, "net.partial_write", {"conn", "side", "asked", "taken"}},
+    {partial_read, "net.partial_read", {"conn", "side", "ready", "given"}},
+    {write_clog, "net.write_clog", {"conn", "side", "until_ns"}},
+    {read_clog, "net.read_clog", {"conn", "side", "until_ns"}},
+    {partitioned,
+     "net.partition",
+     {host_field("from"), host_field("to"), "until_ns", named_field("scope", partition_scopes)}},
+    // Host ids; both 0 when every rule went (heal_all) or expired.
+    {healed, "net.heal", {"rules_left", "host_a", "host_b"}},
+    {bit_flip, "net.bit_flip", {"conn", "side", "bits"}},
+    {random_close, "net.random_close", {"conn", "side", "explicit"}},
+    {connect_refused, "net.connect_refused", {"conn"}},
+    {connect_hang, "net.connect_hang", {"conn"}},
+    {handshake_delay, "net.handshake_delay", {"conn", "delay_ns"}},
+    {host_aborted, "net.abort_host", {host_field("target"), "connections"}},
+    {resolved, "net.resolve", {host_field("resolver"), "results", "error"}, "name"},
+    {trace_kind::event, "net.write_clog_end", {"seq", "conn", "side"}, "label", when_field(3, 0)},
+    {trace_kind::event, "net.read_clog_end", {"seq", "conn", "side"}, "label", when_field(3, 1)},
+    {trace_kind::event, "net.heal_due", {"seq"}, "label", when_field(3, 2)},
+    {trace_kind::event,
+     "net.resolve_due",
+     {"seq", host_field("resolver")},
+     "label",
+     when_field(3, 6)},
+};
 }  // namespace kinds
 
 }  // namespace moonpool::sim::detail::net

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "moonpool/sim/detail/pending_op.hpp"
+#include "moonpool/sim/detail/trace_kinds.hpp"
 #include "moonpool/sim/detail/world_state.hpp"
 #include "moonpool/sim/storage/detail/episodes.hpp"
 #include "moonpool/sim/storage/open_options.hpp"
@@ -248,6 +249,97 @@ inline constexpr auto crash = static_cast<trace_kind>(208);           // host, k
 inline constexpr auto wipe = static_cast<trace_kind>(209);            // host, files
 inline constexpr auto shutdown = static_cast<trace_kind>(210);        // host, files
 inline constexpr auto fault = static_cast<trace_kind>(220);           // host, a, b, c; label: fault
+
+// Names for readers of a trace (detail/trace_kinds.hpp), registered by
+// disk.cpp. The first field, the host whose disk it is, is the record's
+// "host" and not written again (disk.complete, made outside the disk,
+// names it as "disk"); a label's "storage.<what>" is left out (the event
+// names it) and the rest, a path, is written as "path". Faults are told
+// apart by their label.
+inline constexpr value_name sync_kinds[] = {{0, "data"}, {1, "data_and_metadata"}};
+inline constexpr value_name op_kinds[] = {{0, "io"}, {1, "plain"}, {2, "open"}};
+// The host whose disk it is: written as the record's "host".
+inline constexpr trace_field disk_host{};
+inline constexpr trace_kind_info descriptions[] = {
+    trace_kind_info{open, "disk.open", {disk_host, "handle", "error"}, "path"}.omitting_label(
+        "storage.open"),
+    {read, "disk.read", {disk_host, "handle", "offset", "bytes"}, ""},
+    {write, "disk.write", {disk_host, "handle", "offset", "bytes"}, ""},
+    {sync, "disk.sync", {disk_host, "handle", named_field("sync", sync_kinds)}, ""},
+    trace_kind_info{remove, "disk.remove", {disk_host, "error"}, "path"}.omitting_label(
+        "storage.remove"),
+    trace_kind_info{rename, "disk.rename", {disk_host, "error"}, "path"}.omitting_label(
+        "storage.rename"),
+    {resize, "disk.resize", {disk_host, "handle", "size"}, ""},
+    trace_kind_info{directory_sync, "disk.directory_sync", {disk_host}, "path"}.omitting_label(
+        "storage.directory_sync"),
+    {crash, "disk.crash", {disk_host, "kept", "lost", "files"}, ""},
+    {wipe, "disk.wipe", {disk_host, "files"}, ""},
+    {shutdown, "disk.shutdown", {disk_host, "files"}, ""},
+    {fault, "disk.fault", {disk_host, "a", "b", "c"}, "fault"},
+    {fault,
+     "disk.stall",
+     {disk_host, "op", "start_ns", "end_ns"},
+     "path",
+     when_label("storage.stall")},
+    {fault,
+     "disk.throttle",
+     {disk_host, "op", "start_ns", "end_ns"},
+     "path",
+     when_label("storage.throttle")},
+    {fault,
+     "disk.hang",
+     {disk_host, "op", named_field("op_kind", op_kinds), "handle"},
+     "path",
+     when_label("storage.hang")},
+    // A file's sync (handle, sync kind) or a directory's (its path).
+    {fault,
+     "disk.sync_failure",
+     {disk_host, "handle", named_field("sync", sync_kinds)},
+     "path",
+     when_label("storage.sync_failure")},
+    {fault,
+     "disk.misdirected_read",
+     {disk_host, "handle", "offset", "source_offset"},
+     "path",
+     when_label("storage.misdirected_read")},
+    {fault,
+     "disk.read_corruption",
+     {disk_host, "handle", "offset", "bit"},
+     "path",
+     when_label("storage.read_corruption")},
+    {fault,
+     "disk.no_space",
+     {disk_host, "handle", "offset", "bytes"},
+     "path",
+     when_label("storage.no_space")},
+    {fault,
+     "disk.phantom_write",
+     {disk_host, "handle", "offset", "bytes"},
+     "path",
+     when_label("storage.phantom_write")},
+    {fault,
+     "disk.misdirected_write",
+     {disk_host, "handle", "offset", "target_offset"},
+     "path",
+     when_label("storage.misdirected_write")},
+    {fault,
+     "disk.write_corruption",
+     {disk_host, "handle", "offset", "bit"},
+     "path",
+     when_label("storage.write_corruption")},
+    {fault,
+     "disk.torn_write",
+     {disk_host, "file", "kept", "pieces"},
+     "path",
+     when_label("storage.torn_write")},
+    // A disk operation's completion, scheduled for when the device is done.
+    {trace_kind::event,
+     "disk.complete",
+     {"seq", host_field("disk"), "op"},
+     "label",
+     when_field(3, 7)},
+};
 }  // namespace kinds
 
 }  // namespace moonpool::sim::detail::fs
