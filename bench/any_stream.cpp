@@ -13,7 +13,7 @@
 // machine hits both; the ratio B/A is taken per pair and the median
 // reported with the median time of each side.
 //
-//   build/bin/bench-any-stream [--json] [--rounds N]
+//   build/bin/bench-any-stream [--json] [--quick] [--pairs N]
 //
 // No timing is asserted anywhere; docs/PERFORMANCE.md records the numbers.
 
@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "harness.hpp"
 #include "moonpool/any_acceptor.hpp"
 #include "moonpool/any_stream.hpp"
 #include "moonpool/sim.hpp"
@@ -39,11 +40,10 @@
 namespace {
 
 namespace asio = boost::asio;
-using clock_type = std::chrono::steady_clock;
 
 constexpr std::size_t message_bytes = 64;
-constexpr int sim_round_trips = 4000;
-constexpr int real_round_trips = 4000;
+constexpr int sim_round_trips_default = 4000;
+constexpr int real_round_trips_default = 4000;
 
 // Echoes `round_trips` messages of message_bytes.
 template <class Acceptor, class Socket>
@@ -71,7 +71,7 @@ asio::awaitable<void> client(Socket socket, asio::ip::tcp::endpoint server, int 
 
 // Nanoseconds per round trip of one simulated batch.
 template <class Acceptor, class Socket>
-double sim_batch(std::uint64_t seed) {
+double sim_batch(std::uint64_t seed, int round_trips) {
   moonpool::sim::world world(seed);
   world.set_network_config(moonpool::sim::network_config::fast_local());
   auto server_host = world.add_host("10.0.1.1");
@@ -80,117 +80,83 @@ double sim_batch(std::uint64_t seed) {
   Acceptor acceptor(server_host.get_executor(), endpoint);
   bool connected = false;
   moonpool::sim::spawn(server_host.get_executor(), "server",
-                       echo_server<Acceptor, Socket>(std::move(acceptor), sim_round_trips))
+                       echo_server<Acceptor, Socket>(std::move(acceptor), round_trips))
       .detach();
-  moonpool::sim::spawn(
-      client_host.get_executor(), "client",
-      client(Socket(client_host.get_executor()), endpoint, sim_round_trips, connected))
+  moonpool::sim::spawn(client_host.get_executor(), "client",
+                       client(Socket(client_host.get_executor()), endpoint, round_trips, connected))
       .detach();
   static_cast<void>(world.state().run_until([&] { return connected; }, std::chrono::hours(1)));
-  // Outside the drive loop the standard clocks read real time.
-  const auto started = clock_type::now();
-  world.run();
-  const auto elapsed = clock_type::now() - started;
-  return std::chrono::duration<double, std::nano>(elapsed).count() / sim_round_trips;
+  const bench::elapsed e = bench::measure([&] { world.run(); });
+  return e.wall_s * 1e9 / round_trips;
 }
 
 // Nanoseconds per round trip of one loopback batch.
 template <class Acceptor, class Socket>
-double real_batch() {
+double real_batch(int round_trips) {
   asio::io_context io;
   Acceptor acceptor(io.get_executor(), {asio::ip::address_v4::loopback(), 0});
   const auto endpoint = acceptor.local_endpoint();
   bool connected = false;
-  asio::co_spawn(io, echo_server<Acceptor, Socket>(std::move(acceptor), real_round_trips),
+  asio::co_spawn(io, echo_server<Acceptor, Socket>(std::move(acceptor), round_trips),
                  asio::detached);
-  asio::co_spawn(io, client(Socket(io.get_executor()), endpoint, real_round_trips, connected),
+  asio::co_spawn(io, client(Socket(io.get_executor()), endpoint, round_trips, connected),
                  asio::detached);
   while (!connected) {
     io.run_one();
   }
-  const auto started = clock_type::now();
-  io.run();
-  const auto elapsed = clock_type::now() - started;
-  return std::chrono::duration<double, std::nano>(elapsed).count() / real_round_trips;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
-struct comparison {
-  double concrete_ns = 0;  // median per round trip, concrete socket
-  double any_ns = 0;       // median per round trip, any_stream
-  double ratio = 0;        // median of per-pair any / concrete
-};
-
-// Alternates A and B `rounds` times (after one warm-up pair).
-template <class A, class B>
-comparison compare(int rounds, A run_concrete, B run_any) {
-  static_cast<void>(run_concrete(0));
-  static_cast<void>(run_any(0));
-  std::vector<double> concrete;
-  std::vector<double> any;
-  std::vector<double> ratios;
-  for (int i = 0; i < rounds; ++i) {
-    concrete.push_back(run_concrete(i + 1));
-    any.push_back(run_any(i + 1));
-    ratios.push_back(any.back() / concrete.back());
-  }
-  return {median(concrete), median(any), median(ratios)};
+  const bench::elapsed e = bench::measure([&] { io.run(); });
+  return e.wall_s * 1e9 / round_trips;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool json = false;
-  int rounds = 11;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--json") == 0) {
-      json = true;
-    } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
-      rounds = std::atoi(argv[++i]);
-    } else {
-      std::fprintf(stderr, "usage: bench-any-stream [--json] [--rounds N]\n");
-      return 2;
-    }
-  }
-  if (rounds < 1) {
-    std::fprintf(stderr, "bench-any-stream: --rounds expects at least 1\n");
-    return 2;
-  }
+  const bench::description description{"bench-any-stream", "", 11, {}};
+  const bench::options opts = bench::parse(argc, argv, description);
+  bench::reject_rest(opts, description);
+  const int sim_round_trips = opts.quick ? 100 : sim_round_trips_default;
+  const int real_round_trips = opts.quick ? 100 : real_round_trips_default;
 
   using sim_tcp = moonpool::sim::tcp;
   using real_tcp = asio::ip::tcp;
-  // The same seed for A and B of a pair: the same simulated schedule.
-  const comparison simulated = compare(
-      rounds,
-      [](int i) { return sim_batch<sim_tcp::acceptor, sim_tcp::socket>(static_cast<unsigned>(i)); },
-      [](int i) {
-        return sim_batch<moonpool::any_acceptor, moonpool::any_stream>(static_cast<unsigned>(i));
-      });
-  const comparison real = compare(
-      rounds, [](int) { return real_batch<real_tcp::acceptor, real_tcp::socket>(); },
-      [](int) { return real_batch<moonpool::any_acceptor, moonpool::any_stream>(); });
+  // One seed for every batch: both sides run the same simulated schedule.
+  constexpr std::uint64_t sim_seed = 1;
+  const bench::comparison simulated = bench::alternate(
+      opts,
+      {"socket",
+       [&] { return sim_batch<sim_tcp::acceptor, sim_tcp::socket>(sim_seed, sim_round_trips); }},
+      {"any_stream", [&] {
+         return sim_batch<moonpool::any_acceptor, moonpool::any_stream>(sim_seed, sim_round_trips);
+       }});
+  const bench::comparison real = bench::alternate(
+      opts,
+      {"socket",
+       [&] { return real_batch<real_tcp::acceptor, real_tcp::socket>(real_round_trips); }},
+      {"any_stream",
+       [&] { return real_batch<moonpool::any_acceptor, moonpool::any_stream>(real_round_trips); }});
 
-  if (json) {
-    std::printf(
-        "{\"rounds\": %d, \"message_bytes\": %zu, "
-        "\"sim\": {\"round_trips\": %d, \"socket_ns\": %.1f, \"any_stream_ns\": %.1f, "
-        "\"ratio\": %.4f}, "
-        "\"real\": {\"round_trips\": %d, \"socket_ns\": %.1f, \"any_stream_ns\": %.1f, "
-        "\"ratio\": %.4f}}\n",
-        rounds, message_bytes, sim_round_trips, simulated.concrete_ns, simulated.any_ns,
-        simulated.ratio, real_round_trips, real.concrete_ns, real.any_ns, real.ratio);
+  if (opts.json) {
+    bench::json_object sim_json;
+    sim_json.integer("round_trips", sim_round_trips)
+        .number("socket_ns", simulated.a)
+        .number("any_stream_ns", simulated.b)
+        .number("ratio", simulated.ratio);
+    bench::json_object real_json;
+    real_json.integer("round_trips", real_round_trips)
+        .number("socket_ns", real.a)
+        .number("any_stream_ns", real.b)
+        .number("ratio", real.ratio);
+    bench::json_object out;
+    out.integer("rounds", opts.pairs)
+        .integer("message_bytes", static_cast<long long>(message_bytes))
+        .object("sim", sim_json)
+        .object("real", real_json);
+    out.print();
     return 0;
   }
   std::printf("read+write round trips of %zu bytes (4 operations each), median of %d pairs:\n",
-              message_bytes, rounds);
-  std::printf("  simulated: socket %8.0f ns, any_stream %8.0f ns, any_stream / socket %.3fx\n",
-              simulated.concrete_ns, simulated.any_ns, simulated.ratio);
-  std::printf("  loopback:  socket %8.0f ns, any_stream %8.0f ns, any_stream / socket %.3fx\n",
-              real.concrete_ns, real.any_ns, real.ratio);
+              message_bytes, opts.pairs);
+  bench::print_comparison("simulated", simulated, 1, "ns");
+  bench::print_comparison("loopback", real, 1, "ns");
   return 0;
 }

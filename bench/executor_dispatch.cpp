@@ -1,38 +1,41 @@
-// Handler dispatch on a simulated world versus a plain io_context doing the
-// same work, in the same run. Prints each pair's ratio (real time per
-// handler, world / io_context) after the table, as
-// `ratio sim/io_context single_chain: 1.49x`. No timing is asserted.
+// Handler dispatch on a simulated world (a world with nothing else in it)
+// versus a plain asio::io_context running the same handlers, in one run.
 //
-//   build/bin/bench-executor
-
-#include <benchmark/benchmark.h>
-#include <unistd.h>
+// Three shapes:
+//  * single_chain: one handler at a time, each posting the next;
+//  * 64_chains: 64 such chains at once, so 64 handlers are ready together
+//    (the world picks among them with its scheduling stream);
+//  * coroutine_hops: one C++20 coroutine doing co_await asio::post.
+//
+// For each shape, batches alternate io_context (A) and world (B); each batch
+// reports CPU time per handler, and the ratio world / io_context is taken
+// per pair and its median reported (>1: the world is slower).
+//
+//   build/bin/bench-executor [--json] [--quick] [--pairs N] [--only io_context|world]
+//
+// No timing is asserted anywhere; docs/PERFORMANCE.md records the numbers.
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <chrono>
-#include <cstdint>
 #include <cstdio>
-#include <map>
-#include <string>
 #include <vector>
 
+#include "harness.hpp"
 #include "moonpool/sim.hpp"
 
 namespace asio = boost::asio;
 
 namespace {
 
-constexpr int handlers_per_run = 100'000;
 constexpr int chains = 64;
-constexpr int coroutine_hops = 10'000;
-constexpr int sleepers = 10'000;
-// Each benchmark runs for at least this long; seven of them, with warm-up
-// and iteration-count probing, finish well within 30 s on a slow machine.
-constexpr double min_time_seconds = 1.0;
+
+struct sizes {
+  int handlers = 200'000;  // per chain batch
+  int hops = 100'000;      // per coroutine batch
+};
 
 // A chain of handlers, each posting the next: one ready handler at a time.
 template <class Executor>
@@ -42,18 +45,21 @@ void post_chain(const Executor& ex, int* left) {
   }
 }
 
-// Runs handlers_per_run handlers in total, split as evenly as possible.
+// Runs `handlers` handlers in `chain_count` chains; CPU ns per handler.
 template <class Context>
-void run_chains(Context& context, int chain_count) {
-  std::vector<int> left(chain_count, handlers_per_run / chain_count);
-  for (int i = 0; i < handlers_per_run % chain_count; ++i) {
+double run_chains(Context& context, int chain_count, int handlers) {
+  std::vector<int> left(chain_count, handlers / chain_count);
+  for (int i = 0; i < handlers % chain_count; ++i) {
     ++left[i];
   }
-  for (int& counter : left) {
-    asio::post(context.get_executor(),
-               [ex = context.get_executor(), &counter] { post_chain(ex, &counter); });
-  }
-  context.run();
+  const bench::elapsed e = bench::measure([&] {
+    for (int& counter : left) {
+      asio::post(context.get_executor(),
+                 [ex = context.get_executor(), &counter] { post_chain(ex, &counter); });
+    }
+    context.run();
+  });
+  return e.cpu_s * 1e9 / handlers;
 }
 
 asio::awaitable<void> hop(int count) {
@@ -63,148 +69,71 @@ asio::awaitable<void> hop(int count) {
   }
 }
 
-void io_context_single_chain(benchmark::State& state) {
-  for (auto _ : state) {
-    asio::io_context io;
-    run_chains(io, 1);
-  }
-  state.SetItemsProcessed(state.iterations() * handlers_per_run);
+// CPU ns per hop of one coroutine hopping `hops` times.
+template <class Context>
+double run_hops(Context& context, int hops) {
+  const bench::elapsed e = bench::measure([&] {
+    asio::co_spawn(context.get_executor(), hop(hops), asio::detached);
+    context.run();
+  });
+  return e.cpu_s * 1e9 / hops;
 }
 
-void world_single_chain(benchmark::State& state) {
-  for (auto _ : state) {
-    moonpool::sim::world w{1};
-    run_chains(w, 1);
-  }
-  state.SetItemsProcessed(state.iterations() * handlers_per_run);
+// The same shape on both sides; each batch builds its context untimed.
+template <class Shape>
+bench::comparison compare_shape(const bench::options& opts, Shape shape) {
+  return bench::alternate(opts,
+                          {"io_context",
+                           [&] {
+                             asio::io_context io;
+                             return shape(io);
+                           }},
+                          {"world", [&] {
+                             moonpool::sim::world world{1};
+                             return shape(world);
+                           }});
 }
-
-void io_context_64_chains(benchmark::State& state) {
-  for (auto _ : state) {
-    asio::io_context io;
-    run_chains(io, chains);
-  }
-  state.SetItemsProcessed(state.iterations() * handlers_per_run);
-}
-
-void world_64_chains(benchmark::State& state) {
-  for (auto _ : state) {
-    moonpool::sim::world w{1};
-    run_chains(w, chains);
-  }
-  state.SetItemsProcessed(state.iterations() * handlers_per_run);
-}
-
-void io_context_coroutine_hops(benchmark::State& state) {
-  for (auto _ : state) {
-    asio::io_context io;
-    asio::co_spawn(io, hop(coroutine_hops), asio::detached);
-    io.run();
-  }
-  state.SetItemsProcessed(state.iterations() * coroutine_hops);
-}
-
-void world_coroutine_hops(benchmark::State& state) {
-  for (auto _ : state) {
-    moonpool::sim::world w{1};
-    asio::co_spawn(w.get_executor(), hop(coroutine_hops), asio::detached);
-    w.run();
-  }
-  state.SetItemsProcessed(state.iterations() * coroutine_hops);
-}
-
-// Timers have no like-for-like io_context counterpart (a real timer waits
-// for real time), so this reports the world alone: 10,000 coroutines each
-// sleeping a distinct simulated duration. Items are the handlers the world
-// ran (spawns, timer completions, resumptions); sleepers/s is beside them.
-void world_sleeping_coroutines(benchmark::State& state) {
-  std::int64_t handlers = 0;
-  for (auto _ : state) {
-    moonpool::sim::world w{1};
-    for (int i = 0; i < sleepers; ++i) {
-      asio::co_spawn(
-          w.get_executor(),
-          [i]() -> asio::awaitable<void> {
-            co_await moonpool::sim::sleep(std::chrono::microseconds(i));
-          },
-          asio::detached);
-    }
-    w.run();
-    handlers += static_cast<std::int64_t>(w.handlers_run());
-  }
-  state.SetItemsProcessed(handlers);
-  state.counters["sleepers"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * sleepers), benchmark::Counter::kIsRate);
-}
-
-BENCHMARK(io_context_single_chain)->Unit(benchmark::kMillisecond)->MinTime(min_time_seconds);
-BENCHMARK(world_single_chain)->Unit(benchmark::kMillisecond)->MinTime(min_time_seconds);
-BENCHMARK(io_context_64_chains)->Unit(benchmark::kMillisecond)->MinTime(min_time_seconds);
-BENCHMARK(world_64_chains)->Unit(benchmark::kMillisecond)->MinTime(min_time_seconds);
-BENCHMARK(io_context_coroutine_hops)->Unit(benchmark::kMillisecond)->MinTime(min_time_seconds);
-BENCHMARK(world_coroutine_hops)->Unit(benchmark::kMillisecond)->MinTime(min_time_seconds);
-BENCHMARK(world_sleeping_coroutines)->Unit(benchmark::kMillisecond)->MinTime(min_time_seconds);
-
-// Handlers per iteration of each paired benchmark; both sides of a pair do
-// the same work, and the ratio compares real time per handler.
-struct benchmark_pair {
-  const char* name;
-  double handlers_per_iteration;
-};
-constexpr benchmark_pair pairs[] = {
-    {"single_chain", handlers_per_run},
-    {"64_chains", handlers_per_run},
-    {"coroutine_hops", coroutine_hops},
-};
-
-// Keeps each run's real time per iteration so pairs can be compared at the
-// end; the table itself is printed by ConsoleReporter as usual.
-class ratio_reporter : public benchmark::ConsoleReporter {
- public:
-  // Colours only on a terminal, as the library's own default reporter does.
-  ratio_reporter() : ConsoleReporter(isatty(fileno(stdout)) != 0 ? OO_ColorTabular : OO_Tabular) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.run_type == Run::RT_Iteration && !run.error_occurred && run.iterations > 0) {
-        // The function name, without the "/min_time:..." suffix.
-        real_seconds_per_iteration_[run.run_name.function_name] =
-            run.real_accumulated_time / static_cast<double>(run.iterations);
-      }
-    }
-  }
-
-  // One line per pair that ran: real time per handler, sim / io_context.
-  void print_ratios() const {
-    std::printf("\n");
-    for (const benchmark_pair& pair : pairs) {
-      const auto sim = real_seconds_per_iteration_.find(std::string("world_") + pair.name);
-      const auto io = real_seconds_per_iteration_.find(std::string("io_context_") + pair.name);
-      if (sim == real_seconds_per_iteration_.end() || io == real_seconds_per_iteration_.end()) {
-        continue;  // filtered out with --benchmark_filter
-      }
-      const double sim_per_handler = sim->second / pair.handlers_per_iteration;
-      const double io_per_handler = io->second / pair.handlers_per_iteration;
-      std::printf("ratio sim/io_context %s: %.2fx  (%.1f ns vs %.1f ns per handler)\n", pair.name,
-                  sim_per_handler / io_per_handler, sim_per_handler * 1e9, io_per_handler * 1e9);
-    }
-  }
-
- private:
-  std::map<std::string, double> real_seconds_per_iteration_;
-};
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
-    return 2;
+  const bench::description description{"bench-executor", "", 15, {"io_context", "world"}};
+  const bench::options opts = bench::parse(argc, argv, description);
+  bench::reject_rest(opts, description);
+  sizes size;
+  if (opts.quick) {
+    size = {1'000, 1'000};
   }
-  ratio_reporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_ratios();
-  benchmark::Shutdown();
+
+  const bench::comparison single =
+      compare_shape(opts, [&](auto& context) { return run_chains(context, 1, size.handlers); });
+  const bench::comparison many = compare_shape(
+      opts, [&](auto& context) { return run_chains(context, chains, size.handlers); });
+  const bench::comparison hops =
+      compare_shape(opts, [&](auto& context) { return run_hops(context, size.hops); });
+
+  if (opts.json) {
+    bench::json_object ratios;
+    ratios.number("single_chain", single.ratio)
+        .number("64_chains", many.ratio)
+        .number("coroutine_hops", hops.ratio);
+    bench::json_object per_handler;
+    per_handler.comparison_object("single_chain", single, "ns")
+        .comparison_object("64_chains", many, "ns")
+        .comparison_object("coroutine_hops", hops, "ns");
+    bench::json_object out;
+    out.object("executor_vs_io_context", ratios)
+        .object("cpu_per_handler", per_handler)
+        .integer("pairs", opts.pairs)
+        .integer("handlers", size.handlers)
+        .integer("hops", size.hops);
+    out.print();
+    return 0;
+  }
+  std::printf("CPU time per handler, median of %d alternating pairs (ratio: world / io_context):\n",
+              opts.pairs);
+  bench::print_comparison("single chain", single, 1, "ns");
+  bench::print_comparison("64 chains", many, 1, "ns");
+  bench::print_comparison("coroutine hops", hops, 1, "ns");
   return 0;
 }
