@@ -110,16 +110,28 @@ asio::awaitable<void> bulk_server(Acceptor acceptor, std::uint64_t total_bytes,
   stream.shutdown(asio::socket_base::shutdown_send);
 }
 
-// Asks for the bulk body and reads it `piece_bytes` at a time; returns the
-// bytes received (checked by the caller against what was sent).
+// How much the client's read buffer asks for per read.
+enum class read_room {
+  piece,          // room for a whole piece: every read asks for 64 KiB
+  beast_default,  // a fresh flat_buffer: Beast asks for 512 bytes a read
+};
+
+// Asks for the bulk body and hands it over `piece_bytes` at a time; returns
+// the bytes received (checked by the caller against what was sent).
 template <class Socket>
 asio::awaitable<std::uint64_t> bulk_client(Socket socket, asio::ip::tcp::endpoint server,
-                                           std::size_t piece_bytes) {
+                                           std::size_t piece_bytes, read_room room) {
   co_await socket.async_connect(server, asio::use_awaitable);
   http::request<http::empty_body> req{http::verb::get, "/bulk", 11};
   co_await http::async_write(socket, req, asio::use_awaitable);
 
+  // Beast reads as much as the buffer has room for, at least 512 bytes.
+  // The body leaves the buffer as it arrives, so a fresh buffer never grows
+  // and every read asks for 512 bytes; reserving a piece makes it 64 KiB.
   beast::flat_buffer buffer;
+  if (room == read_room::piece) {
+    buffer.reserve(piece_bytes);
+  }
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);
   co_await http::async_read_header(socket, buffer, parser, asio::use_awaitable);
