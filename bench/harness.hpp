@@ -2,9 +2,13 @@
 // What every benchmark in bench/ shares: its command line, its clocks, the
 // alternating A/B measurement and the JSON it prints.
 //
-//   bench::options opts = bench::parse(argc, argv, {"bench-http", "[--json]", 5, {"sim",
-//   "loopback"}}); bench::comparison c = bench::alternate(opts, {"sim", run_sim}, {"loopback",
-//   run_real}); bench::json_object out; out.number("sim_vs_loopback", c.ratio);
+//   const bench::description d{"bench-x", "", 5, {"sim", "loopback"}};
+//   const bench::options opts = bench::parse(argc, argv, d);
+//   bench::reject_rest(opts, d);
+//   const bench::comparison c =
+//       bench::alternate(opts, {"sim", run_sim}, {"loopback", run_real});
+//   bench::json_object out;
+//   out.number("sim_vs_loopback", c.ratio).print();
 //
 // Why alternate: the build machine is shared (other builds run beside a
 // benchmark), so its speed drifts within seconds. A ratio of two batches
