@@ -106,13 +106,15 @@ void world_state::close() {
   auto destroy_pending = [this] {
     for (;;) {
       auto ready = std::move(ready_);
-      auto actions = std::move(event_actions_);
+      auto events = std::move(event_slots_);
+      const std::size_t live_events = std::exchange(live_events_, 0);
       auto parked = std::move(parked_);
       ready_.clear();
-      event_actions_.clear();
+      event_slots_.clear();
+      free_event_slots_.clear();
       event_heap_.clear();
       parked_.clear();
-      if (ready.empty() && actions.empty() && parked.empty()) {
+      if (ready.empty() && live_events == 0 && parked.empty()) {
         return;
       }
     }
@@ -156,38 +158,60 @@ std::uint64_t world_state::schedule_at(std::chrono::nanoseconds at, trace_kind k
     return sequence;
   }
   const std::int64_t time_ns = std::max(at, now_).count();
-  event_heap_.push_back(event_key{time_ns, sequence});
+  std::uint32_t slot = 0;
+  if (free_event_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(event_slots_.size());
+    event_slots_.emplace_back();
+  } else {
+    slot = free_event_slots_.back();
+    free_event_slots_.pop_back();
+  }
+  event_slot& entry = event_slots_[slot];
+  entry.live = true;
+  entry.event = event_action{kind, trace_fields, std::move(action)};
+  ++live_events_;
+  event_heap_.push_back(event_key{time_ns, sequence, slot, entry.generation});
   std::push_heap(event_heap_.begin(), event_heap_.end());
-  event_actions_.emplace(sequence, event_action{kind, trace_fields, std::move(action)});
-  return sequence;
+  return (static_cast<std::uint64_t>(entry.generation) << 32U) | slot;
+}
+
+world_state::event_action world_state::release_event(std::uint32_t slot) noexcept {
+  event_slot& entry = event_slots_[slot];
+  event_action taken = std::move(entry.event);
+  entry.live = false;
+  // Generation 0 is never used, so that no id is 0.
+  entry.generation = entry.generation == UINT32_MAX ? 1 : entry.generation + 1;
+  free_event_slots_.push_back(slot);
+  --live_events_;
+  return taken;
 }
 
 bool world_state::cancel_event(std::uint64_t event_id) {
-  auto it = event_actions_.find(event_id);
-  if (it == event_actions_.end()) {
+  const auto slot = static_cast<std::uint32_t>(event_id);
+  const auto generation = static_cast<std::uint32_t>(event_id >> 32U);
+  if (!event_is_live(slot, generation)) {
     return false;
   }
   // Move the action out first: destroying it may cancel further events.
-  callback doomed = std::move(it->second.action);
-  event_actions_.erase(it);
+  event_action doomed = release_event(slot);
   compact_event_heap();
   return true;
 }
 
 void world_state::compact_event_heap() {
   // Cancelled events leave their keys behind; rebuild before they dominate.
-  if (event_heap_.size() <= 2 * event_actions_.size() + 64) {
+  if (event_heap_.size() <= 2 * live_events_ + 64) {
     return;
   }
   std::erase_if(event_heap_,
-                [this](const event_key& key) { return !event_actions_.contains(key.sequence); });
+                [this](const event_key& key) { return !event_is_live(key.slot, key.generation); });
   std::make_heap(event_heap_.begin(), event_heap_.end());
 }
 
 std::optional<std::chrono::nanoseconds> world_state::next_world_event() {
   while (!event_heap_.empty()) {
     const event_key& top = event_heap_.front();
-    if (event_actions_.contains(top.sequence)) {
+    if (event_is_live(top.slot, top.generation)) {
       return std::chrono::nanoseconds(top.time_ns);
     }
     std::pop_heap(event_heap_.begin(), event_heap_.end());
@@ -492,12 +516,10 @@ bool world_state::step_event() {
     std::pop_heap(event_heap_.begin(), event_heap_.end());
     const event_key key = event_heap_.back();
     event_heap_.pop_back();
-    auto it = event_actions_.find(key.sequence);
-    if (it == event_actions_.end()) {
+    if (!event_is_live(key.slot, key.generation)) {
       continue;  // cancelled
     }
-    event_action action = std::move(it->second);
-    event_actions_.erase(it);
+    event_action action = release_event(key.slot);
     set_now(std::chrono::nanoseconds(key.time_ns));
     ++events_processed_;
     check_wall_deadline();

@@ -21,7 +21,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "moonpool/sim/detail/callback.hpp"
@@ -151,12 +150,13 @@ class world_state {
 
   // --- the event queue ---------------------------------------------------
   // Schedules `action` at absolute simulated time `at` (clamped to now: time
-  // never runs backwards). Returns the event's id, its sequence number.
+  // never runs backwards). Returns the event's id, for cancel_event: never 0,
+  // and never the id of another event, even one that reuses its slot.
   std::uint64_t schedule_at(std::chrono::nanoseconds at, trace_kind kind,
                             std::array<std::uint64_t, 3> trace_fields, callback action);
   // Removes a scheduled event; false when it already ran or was cancelled.
   bool cancel_event(std::uint64_t event_id);
-  [[nodiscard]] std::size_t pending_events() const noexcept { return event_actions_.size(); }
+  [[nodiscard]] std::size_t pending_events() const noexcept { return live_events_; }
 
   // --- parked operations ---------------------------------------------------
   std::uint64_t park(std::unique_ptr<parked_op> op);
@@ -330,9 +330,14 @@ class world_state {
     task_record* task;
     callback handler;
   };
+  // A heap entry: when, in which order among events of one instant, and
+  // where its action is. The entry is stale (its event cancelled) when the
+  // slot's generation has moved on.
   struct event_key {
     std::int64_t time_ns;
     std::uint64_t sequence;
+    std::uint32_t slot;
+    std::uint32_t generation;
     // std::push_heap builds a max-heap; invert so the earliest event is on top.
     bool operator<(const event_key& other) const noexcept {
       return time_ns != other.time_ns ? time_ns > other.time_ns : sequence > other.sequence;
@@ -343,6 +348,22 @@ class world_state {
     std::array<std::uint64_t, 3> trace_fields;
     callback action;
   };
+  // An event's action lives in a slot of a vector reused through a free
+  // list: scheduling, cancelling and firing allocate nothing in the steady
+  // state, and a heap entry finds its action without hashing. A slot's
+  // generation moves on each time it is freed, so an old id or heap entry
+  // never reaches the slot's next event.
+  struct event_slot {
+    std::uint32_t generation = 1;
+    bool live = false;
+    event_action event;
+  };
+  [[nodiscard]] bool event_is_live(std::uint32_t slot, std::uint32_t generation) const noexcept {
+    return slot < event_slots_.size() && event_slots_[slot].live &&
+           event_slots_[slot].generation == generation;
+  }
+  // Takes a live event's action out and frees its slot.
+  event_action release_event(std::uint32_t slot) noexcept;
 
   void check_thread() const;
   std::optional<std::chrono::nanoseconds> next_event_time();
@@ -384,8 +405,9 @@ class world_state {
 
   std::vector<ready_handler> ready_;
   std::vector<event_key> event_heap_;
-  // Looked up by id only, never iterated: its order cannot leak into a run.
-  std::unordered_map<std::uint64_t, event_action> event_actions_;
+  std::vector<event_slot> event_slots_;
+  std::vector<std::uint32_t> free_event_slots_;
+  std::size_t live_events_ = 0;
   std::uint64_t next_sequence_ = 1;
   std::map<std::uint64_t, std::unique_ptr<parked_op>> parked_;
   std::uint64_t next_op_id_ = 1;
