@@ -57,7 +57,6 @@ enum class trace_kind : std::uint32_t {
 struct trace_note {
   std::string key;
   std::string text;
-  bool operator==(const trace_note&) const = default;
 };
 
 struct trace_record {
@@ -66,8 +65,10 @@ struct trace_record {
   std::array<std::uint64_t, 4> fields{};
   std::string label;
   // Where the record was made, for readers (not part of the hash): the
-  // running task's name and its host's first name (or address); empty
-  // outside a task.
+  // running task (between handlers, the task a scheduling decision or a
+  // timer is about), and the host's first name (or address): the host a
+  // layer says the record is about (a disk's, a delivery's receiver), else
+  // the task's. Empty when there is none.
   std::string task;
   std::string host;
   // Text for readers (not part of the hash), added while recording: a
