@@ -1,8 +1,8 @@
 #include "moonpool/explore/recipe.hpp"
 
-#include <charconv>
 #include <stdexcept>
 
+#include "../common/decimal.hpp"
 #include "../common/printable.hpp"
 
 namespace moonpool::explore {
@@ -17,12 +17,11 @@ constexpr std::string_view form = "ROOT:COUNT@SEED,COUNT@SEED,... (e.g. 42:1033@
 }
 
 std::uint64_t number(std::string_view whole, std::string_view part, const char* what) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
-  if (part.empty() || ec != std::errc() || end != part.data() + part.size()) {
+  const std::optional<std::uint64_t> value = moonpool::detail::parse_decimal_u64(part);
+  if (!value) {
     reject(whole, std::string(what) + " '" + std::string(part) + "' is not a whole number");
   }
-  return value;
+  return *value;
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "test_environment.hpp"
 
-#include <charconv>
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
 
+#include "../../common/decimal.hpp"
 #include "../../common/printable.hpp"
 
 namespace moonpool::sim::detail {
@@ -22,16 +22,6 @@ std::optional<std::string> variable(const char* name) {
                                                           "; fix it or unset " + name));
 }
 
-// Decimal digits only: no sign, no spaces, no hexadecimal, as --seed.
-std::optional<std::uint64_t> whole_number(std::string_view text) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 std::vector<std::uint64_t> parse_seeds(const std::string& text) {
   constexpr std::string_view form =
       "a list of seeds: whole numbers below 2^64 separated by commas (MOONPOOL_SEED=42 or "
@@ -40,7 +30,8 @@ std::vector<std::uint64_t> parse_seeds(const std::string& text) {
   std::string_view rest = text;
   while (true) {
     const auto comma = rest.find(',');
-    const std::optional<std::uint64_t> seed = whole_number(rest.substr(0, comma));
+    const std::optional<std::uint64_t> seed =
+        moonpool::detail::parse_decimal_u64(rest.substr(0, comma));
     if (!seed) {
       reject(seed_variable, text, std::string("is not ") + std::string(form));
     }
@@ -53,7 +44,7 @@ std::vector<std::uint64_t> parse_seeds(const std::string& text) {
 }
 
 std::uint64_t parse_iterations(const std::string& text) {
-  const std::optional<std::uint64_t> count = whole_number(text);
+  const std::optional<std::uint64_t> count = moonpool::detail::parse_decimal_u64(text);
   if (!count || *count == 0) {
     reject(iterations_variable, text,
            "is not a number of seeds: a whole number from 1 to 2^64-1 (MOONPOOL_ITERATIONS=500)");

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "../../common/decimal.hpp"
 #include "moonpool/sim/runner/report.hpp"
 
 namespace moonpool::sim {
@@ -247,13 +248,11 @@ class json_fields {
     if (!v.is_string()) {
       return u64_of(v, where);
     }
-    const boost::json::string& s = v.get_string();
-    std::uint64_t value = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
+    const std::optional<std::uint64_t> value = moonpool::detail::parse_decimal_u64(v.get_string());
+    if (!value) {
       fail(where, "is not a whole number from 0 to 2^64-1 in decimal digits");
     }
-    return value;
+    return *value;
   }
 
  private:
