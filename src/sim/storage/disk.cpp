@@ -107,14 +107,29 @@ nanoseconds disk::transfer_done(std::uint64_t bytes, std::uint64_t op_id) {
   return device_free_at_;
 }
 
-bool disk::roll_hang(std::uint64_t op_id, op_kind kind, std::uint64_t handle) {
+bool disk::roll_hang(std::uint64_t op_id, op_kind kind, std::uint64_t handle, std::string_view what,
+                     std::string_view path) {
   if (!random().chance(config().hang_probability)) {
     return false;
   }
   ++faults_.hangs;
   trace(kinds::fault, {0, op_id, static_cast<std::uint64_t>(kind), handle}, "storage.hang");
-  in_flight_[op_id] = in_flight{kind, handle, std::nullopt};
+  std::string hung(what);
+  if (!path.empty()) {
+    hung.append(" ").append(path);
+  }
+  in_flight_[op_id] = in_flight{kind, handle, std::nullopt, std::move(hung)};
   return true;
+}
+
+std::string disk::describe_hung(std::uint64_t op_id) const {
+  const auto it = in_flight_.find(op_id);
+  if (it == in_flight_.end() || it->second.event) {
+    return {};
+  }
+  return it->second.hung + " on host " + host_.address.to_string() +
+         ", which the storage hang fault (storage_config::hang_probability) never completes: "
+         "give it a timeout";
 }
 
 void disk::start(std::uint64_t op_id, op_kind kind, std::uint64_t handle, nanoseconds at,
@@ -122,7 +137,7 @@ void disk::start(std::uint64_t op_id, op_kind kind, std::uint64_t handle, nanose
   at = after_stalls(at, op_id);
   const std::uint64_t event =
       state_.schedule_at(at, trace_kind::event, {host_.id, op_id, 7}, std::move(completion));
-  in_flight_[op_id] = in_flight{kind, handle, event};
+  in_flight_[op_id] = in_flight{kind, handle, event, {}};
 }
 
 bool disk::take_in_flight(std::uint64_t op_id) {
@@ -258,7 +273,7 @@ void disk::submit_open(std::string path, open_options options, std::uint64_t op_
     fail_now(op_id, op_kind::open, make(errc::invalid_argument));
     return;
   }
-  if (roll_hang(op_id, op_kind::open, 0)) {
+  if (roll_hang(op_id, op_kind::open, 0, "a file open of", path)) {
     return;
   }
   const nanoseconds at = state_.now() + config().metadata_latency.sample(random());
@@ -292,7 +307,7 @@ void disk::finish_open(const std::string& path, open_options options, std::uint6
       record_resize(file, 0);
     }
     handle = next_handle_++;
-    handles_[handle] = handle_state{it->second, options, 0, false};
+    handles_[handle] = handle_state{it->second, options, 0, false, path};
     ++file.open_handles;
   }
   trace(kinds::open, {0, handle, static_cast<std::uint64_t>(ec.value()), 0},
@@ -310,7 +325,7 @@ void disk::submit_remove(std::string path, std::uint64_t op_id) {
     fail_now(op_id, op_kind::plain, ec);
     return;
   }
-  if (roll_hang(op_id, op_kind::plain, 0)) {
+  if (roll_hang(op_id, op_kind::plain, 0, "a file remove of", path)) {
     return;
   }
   const nanoseconds at = state_.now() + config().metadata_latency.sample(random());
@@ -346,7 +361,7 @@ void disk::submit_rename(std::string from, std::string to, std::uint64_t op_id) 
     fail_now(op_id, op_kind::plain, ec);
     return;
   }
-  if (roll_hang(op_id, op_kind::plain, 0)) {
+  if (roll_hang(op_id, op_kind::plain, 0, "a file rename of", from + " -> " + to)) {
     return;
   }
   const nanoseconds at = state_.now() + config().metadata_latency.sample(random());
@@ -383,7 +398,7 @@ void disk::finish_rename(const std::string& from, const std::string& to, std::ui
 }
 
 void disk::submit_sync_directory(std::string directory, std::uint64_t op_id) {
-  if (roll_hang(op_id, op_kind::plain, 0)) {
+  if (roll_hang(op_id, op_kind::plain, 0, "a directory sync of", directory)) {
     return;
   }
   const nanoseconds at = state_.now() + config().sync_latency.sample(random());
@@ -455,7 +470,7 @@ handle_state* disk::admit_io(std::uint64_t handle, std::optional<std::uint64_t> 
 void disk::submit_read(std::uint64_t handle, std::optional<std::uint64_t> offset,
                        std::uint64_t op_id) {
   handle_state* h = admit_io(handle, offset, open_options::read, op_id);
-  if (h == nullptr || roll_hang(op_id, op_kind::io, handle)) {
+  if (h == nullptr || roll_hang(op_id, op_kind::io, handle, "a file read of", h->path)) {
     return;
   }
   const auto* op = static_cast<const read_op_base*>(state_.find_parked(op_id));
@@ -529,7 +544,7 @@ void disk::finish_read(std::uint64_t handle, std::optional<std::uint64_t> offset
 void disk::submit_write(std::uint64_t handle, std::optional<std::uint64_t> offset,
                         std::string bytes, std::uint64_t op_id) {
   handle_state* h = admit_io(handle, offset, open_options::write | open_options::append, op_id);
-  if (h == nullptr || roll_hang(op_id, op_kind::io, handle)) {
+  if (h == nullptr || roll_hang(op_id, op_kind::io, handle, "a file write to", h->path)) {
     return;
   }
   const nanoseconds latency = config().write_latency.sample(random());
@@ -626,7 +641,7 @@ void disk::submit_sync(std::uint64_t handle, sync_kind kind, std::uint64_t op_id
     fail_now(op_id, op_kind::plain, asio_error::bad_descriptor);
     return;
   }
-  if (roll_hang(op_id, op_kind::plain, handle)) {
+  if (roll_hang(op_id, op_kind::plain, handle, "a file sync of", h->path)) {
     return;
   }
   // A sync covers what completed before it was asked for.

@@ -25,6 +25,18 @@ storage_system& storage_of(world_state& state) {
   return boost::asio::use_service<storage_service>(state.context()).get();
 }
 
+storage_system::storage_system(world_state& state) : state_(state) {
+  // A hung disk operation is what a deadlock waits on: name it.
+  state_.add_wait_describer([this](std::uint64_t op_id) {
+    for (const auto& [id, d] : disks_) {
+      if (std::string hung = d->describe_hung(op_id); !hung.empty()) {
+        return hung;
+      }
+    }
+    return std::string();
+  });
+}
+
 const storage_config& storage_system::config_for(const host_record& host) const {
   auto it = overrides_.find(host.id);
   return it == overrides_.end() ? config_ : it->second;

@@ -10,6 +10,8 @@
 #include <boost/asio/read_at.hpp>
 #include <boost/asio/write_at.hpp>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "storage/support/disk_world.hpp"
 
@@ -237,6 +239,49 @@ TEST(StorageFaults, HungOperationsNeverCompleteUntilCancelled) {
       check_fault(with(&storage_config::hang_probability), body, &storage_fault_counts::hangs);
   EXPECT_EQ(on.observed, "timed out");
   EXPECT_EQ(run(7, storage_config::fast_local(), body).observed, "completed");
+}
+
+// Without a timeout a hung operation stops the seed: the deadlock report
+// names the operation, its file and the fault, so that the fix is clear.
+TEST(StorageFaults, AHungOperationWithoutATimeoutIsADeadlockThatNamesIt) {
+  struct hung_case {
+    std::string expected;
+    std::function<asio::awaitable<void>(file&)> op;
+  };
+  const std::vector<hung_case> cases = {
+      {"a file write to /base on host 10.0.1.1, which the storage hang fault",
+       [](file& f) -> asio::awaitable<void> {
+         co_await f.async_write_some_at(0, asio::buffer(std::string("x")), asio::use_awaitable);
+       }},
+      {"a file read of /base on host 10.0.1.1, which the storage hang fault",
+       [](file& f) -> asio::awaitable<void> {
+         char byte = 0;
+         co_await f.async_read_some_at(0, asio::buffer(&byte, 1), asio::use_awaitable);
+       }},
+      {"a file sync of /base on host 10.0.1.1, which the storage hang fault",
+       [](file& f) -> asio::awaitable<void> {
+         co_await f.async_sync(sync_kind::data, asio::use_awaitable);
+       }},
+  };
+  for (const hung_case& c : cases) {
+    disk_world w{3};
+    moonpool::sim::spawn(w.host.get_executor(), "writer", [&]() -> asio::awaitable<void> {
+      co_await put_durable(w.storage(), "/base", "content");
+      file f = co_await w.storage().async_open("/base", open_options::read | open_options::write,
+                                               asio::use_awaitable);
+      w.world.set_storage_config(with(&storage_config::hang_probability));
+      co_await c.op(f);
+    }).detach();
+    try {
+      w.world.run();
+      ADD_FAILURE() << "a hung operation must end the run with a deadlock: " << c.expected;
+    } catch (const moonpool::sim::deadlock_error& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("task 'writer'"), std::string::npos) << message;
+      EXPECT_NE(message.find(c.expected), std::string::npos) << message;
+      EXPECT_NE(message.find("give it a timeout"), std::string::npos) << message;
+    }
+  }
 }
 
 TEST(StorageFaults, TornWritesKeepSomeSectorsOfAnUnsyncedWrite) {

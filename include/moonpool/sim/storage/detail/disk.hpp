@@ -73,6 +73,7 @@ struct handle_state {
   open_options options = open_options::none;
   std::uint64_t position = 0;  // stream operations
   bool stream_busy = false;    // one stream operation at a time
+  std::string path;            // the name it was opened by, for reports
 };
 
 enum class op_kind : std::uint8_t { io, plain, open };
@@ -81,6 +82,7 @@ struct in_flight {
   op_kind kind = op_kind::plain;
   std::uint64_t handle = 0;            // 0: not a file operation
   std::optional<std::uint64_t> event;  // none: the op hangs (fault)
+  std::string hung;                    // a hung op: what it is, for a deadlock report
 };
 
 class disk {
@@ -129,6 +131,9 @@ class disk {
   // --- inspection (tests) -------------------------------------------------------------
   [[nodiscard]] std::size_t inode_count() const noexcept { return inodes_.size(); }
   [[nodiscard]] std::size_t in_flight_count() const noexcept { return in_flight_.size(); }
+  // What a hung op is waiting for, for a deadlock report; empty if `op_id`
+  // is not an op this disk hangs.
+  [[nodiscard]] std::string describe_hung(std::uint64_t op_id) const;
 
  private:
   const storage_config& config() const noexcept { return *config_; }
@@ -137,7 +142,10 @@ class disk {
   // Scheduling.
   void start(std::uint64_t op_id, op_kind kind, std::uint64_t handle, nanoseconds at,
              callback completion);
-  bool roll_hang(std::uint64_t op_id, op_kind kind, std::uint64_t handle);
+  // Rolls the hang fault; a hung op is recorded with what it is ("a file
+  // write to /wal") so that the deadlock it causes names it.
+  bool roll_hang(std::uint64_t op_id, op_kind kind, std::uint64_t handle, std::string_view what,
+                 std::string_view path);
   // The handle of a read or write, if it is open with one of `needs_any`
   // and (for a stream operation) not busy, claimed; else the op is failed
   // (bad_descriptor, in_progress) and this is null.
@@ -209,7 +217,7 @@ class disk {
 // of the world's io_context so that the runtime layer need not know about it.
 class storage_system {
  public:
-  explicit storage_system(world_state& state) : state_(state) {}
+  explicit storage_system(world_state& state);
   disk& disk_of(host_record& host);
   // The host's disk, or null while nothing has used it (so that hosts
   // without storage add nothing to the trace).
