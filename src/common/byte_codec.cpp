@@ -15,6 +15,39 @@ void put_text(std::string& out, std::string_view text) {
   out.append(text);
 }
 
+void put_varint(std::string& out, std::uint64_t value) {
+  while (value >= 0x80) {
+    out += static_cast<char>((value & 0x7F) | 0x80);
+    value >>= 7;
+  }
+  out += static_cast<char>(value);
+}
+
+void put_short_text(std::string& out, std::string_view text) {
+  put_varint(out, text.size());
+  out.append(text);
+}
+
+std::uint64_t byte_reader::varint() {
+  std::uint64_t value = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    const auto b = static_cast<unsigned char>(byte());
+    value |= std::uint64_t{b & 0x7FU} << shift;
+    if ((b & 0x80U) == 0) {
+      return value;
+    }
+  }
+  throw std::runtime_error("varint too long");
+}
+
+std::string_view byte_reader::short_text() {
+  const std::uint64_t size = varint();
+  need(size);
+  const std::string_view out = bytes_.substr(at_, size);
+  at_ += size;
+  return out;
+}
+
 std::uint64_t byte_reader::u64() {
   need(8);
   std::uint64_t value = 0;

@@ -1,6 +1,7 @@
 #pragma once
-// Little-endian u64s and length-prefixed texts: what child processes send
-// their parents (seed results, exploration summaries) is built from these.
+// Little-endian u64s, varints and length-prefixed texts: what child
+// processes send their parents (seed results, exploration summaries) and
+// the report's compact seed rows (seed_rows.cpp) are built from these.
 
 #include <cstdint>
 #include <string>
@@ -10,6 +11,10 @@ namespace moonpool::detail {
 
 void put_u64(std::string& out, std::uint64_t value);
 void put_text(std::string& out, std::string_view text);
+// Seven bits a byte, low first (LEB128): small counts take one byte.
+void put_varint(std::string& out, std::uint64_t value);
+// A varint length, then the bytes.
+void put_short_text(std::string& out, std::string_view text);
 
 // Reads back what put_u64 and put_text wrote; throws std::runtime_error
 // ("truncated") when the bytes end early.
@@ -19,7 +24,10 @@ class byte_reader {
   [[nodiscard]] bool more() const { return at_ < bytes_.size(); }
   std::uint64_t u64();
   std::string_view text();
+  std::uint64_t varint();
+  std::string_view short_text();
   char byte();
+  [[nodiscard]] std::size_t position() const noexcept { return at_; }
 
  private:
   void need(std::uint64_t n) const;

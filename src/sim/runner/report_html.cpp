@@ -286,7 +286,8 @@ void append_multiverse(std::string& page, const SimulationReport& report) {
       "on with that seed.</p><ul class=\"tree\" id=\"multiverse-tree\">";
   std::size_t clean_shown = 0;
   std::size_t clean_hidden = 0;
-  for (const detail::multiverse_root& root : detail::build_multiverse(report.seeds, e.recipes)) {
+  const std::vector<seed_result> roots(report.seeds.begin(), report.seeds.end());
+  for (const detail::multiverse_root& root : detail::build_multiverse(roots, e.recipes)) {
     const bool clean = root.bugs_below == 0 && (root.timeline == nullptr || root.timeline->ok);
     if (clean && clean_shown == clean_roots_shown) {
       ++clean_hidden;
@@ -373,7 +374,7 @@ void append_seed_chart(std::string& page, const SimulationReport& report) {
                ? ", binned into a " + std::to_string(detail::seed_chart_columns) + " by " +
                      std::to_string(detail::seed_chart_rows) + " grid"
                : std::string()) +
-          ".</p>" + detail::seed_chart_svg(report.seeds) + "</section>\n";
+          ".</p>" + detail::seed_chart_svg(report.seeds.to_vector()) + "</section>\n";
 }
 
 void append_faults(std::string& page, const SimulationReport& report) {

@@ -150,8 +150,9 @@ void check_seeds(const shard_report& s) {
   const run_plan& plan = r.plan;
   const std::uint64_t named = plan.seeds.size();
   std::set<std::uint64_t> places;
-  for (std::size_t i = 0; i < r.seeds.size(); ++i) {
-    const seed_result& row = r.seeds[i];
+  std::size_t i = 0;
+  for (auto it = r.seeds.begin(); it != r.seeds.end(); ++it, ++i) {
+    const seed_result& row = *it;
     const std::uint64_t position = row.index < named ? row.index : row.index - named;
     const bool beyond = plan.iterations && row.index >= named + *plan.iterations;
     const bool derived = plan.iterations || plan.time_limit || plan.until_stable;
@@ -328,9 +329,10 @@ SimulationReport merge_shard_reports(const std::vector<shard_report>& shards) {
   merged.name = first.name;
   merged.program = first.program;
   merged.plan = first.plan;
+  std::vector<seed_result> rows;
   for (const shard_report& s : shards) {
     const SimulationReport& r = s.report;
-    merged.seeds.insert(merged.seeds.end(), r.seeds.begin(), r.seeds.end());
+    rows.insert(rows.end(), r.seeds.begin(), r.seeds.end());
     merged.incomplete = merged.incomplete || r.incomplete;
     merged.convergence_timeout = merged.convergence_timeout || r.convergence_timeout;
     if (merged.coverage_signal.empty()) {
@@ -338,9 +340,10 @@ SimulationReport merge_shard_reports(const std::vector<shard_report>& shards) {
     }
     merged.wall += r.wall;
   }
-  std::sort(merged.seeds.begin(), merged.seeds.end(),
+  std::sort(rows.begin(), rows.end(),
             [](const seed_result& a, const seed_result& b) { return a.index < b.index; });
-  for (const seed_result& row : merged.seeds) {
+  merged.seeds = seed_rows(rows);
+  for (const seed_result& row : rows) {
     ++merged.iterations;
     if (row.ok) {
       ++merged.passed;

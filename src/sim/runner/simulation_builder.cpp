@@ -230,7 +230,6 @@ class abort_guard {
     ++report.iterations;
     ++report.failed;
     report.failing_seeds.push_back(seed_);
-    report.seeds.push_back(dead);
     report.incomplete = true;
     report.stop_reason = "aborted";
     report.assertions = assertions::table();
@@ -239,9 +238,9 @@ class abort_guard {
     // its root seed, replays it.
     const std::optional<explore::recipe> timeline = explore::reexecuted_timeline();
     if (timeline) {
-      report.seeds.back().error +=
-          " (in the explored timeline " + explore::format_recipe(*timeline) + ")";
+      dead.error += " (in the explored timeline " + explore::format_recipe(*timeline) + ")";
     }
+    report.seeds.push_back(dead);
     const std::string command = timeline          ? replay_command(report.program, *timeline)
                                 : report.replayed ? replay_command(report.program, *report.replayed)
                                                   : replay_command(report.program, seed_);
@@ -340,7 +339,7 @@ SimulationReport SimulationBuilder::run(const run_options& options) const {
     if (options.on_seed) {
       options.on_seed(result, trace);
     }
-    report.seeds.push_back(std::move(result));
+    report.seeds.push_back(result);
   };
 
   if (options.replay) {

@@ -52,8 +52,9 @@ SimulationReport failing_report() {
   report.name = "escape-test";
   report.program = "build/bin/sim-escape-test";
   report.stop_reason = "iterations";
-  report.seeds = {seed(1, true, 100, 2000), seed(2, false, 150, 3000)};
-  report.seeds[1].error = "<img src=x onerror=alert(2)> & \"quoted\" 'single'";
+  std::vector<seed_result> rows = {seed(1, true, 100, 2000), seed(2, false, 150, 3000)};
+  rows[1].error = "<img src=x onerror=alert(2)> & \"quoted\" 'single'";
+  report.seeds = moonpool::sim::seed_rows(rows);
   report.iterations = 2;
   report.passed = 1;
   report.failed = 1;
@@ -128,7 +129,9 @@ TEST(ReportHtml, FailingSeedCarriesTheJsonReplayCommand) {
 
 TEST(ReportHtml, LoadsNothing) {
   SimulationReport report = failing_report();
-  report.seeds[1].error = "plain";  // not the hostile one, which names src= as text
+  std::vector<seed_result> rows = report.seeds.to_vector();
+  rows[1].error = "plain";  // not the hostile one, which names src= as text
+  report.seeds = moonpool::sim::seed_rows(rows);
   const std::string page = report.to_html();
   EXPECT_EQ(page.find(" src="), std::string::npos);
   EXPECT_EQ(page.find("<link"), std::string::npos);
@@ -154,9 +157,11 @@ TEST(ReportHtml, AssertionRowsHaveTheirStatus) {
 
 TEST(ReportHtml, StorageFaultsShowOnlyTheKindsThatHappened) {
   SimulationReport report = failing_report();
-  report.seeds[0].storage_faults.torn_writes = 3;
-  report.seeds[1].storage_faults.torn_writes = 2;
-  report.seeds[1].storage_faults.crash_lost_writes = 7;
+  std::vector<seed_result> rows = report.seeds.to_vector();
+  rows[0].storage_faults.torn_writes = 3;
+  rows[1].storage_faults.torn_writes = 2;
+  rows[1].storage_faults.crash_lost_writes = 7;
+  report.seeds = moonpool::sim::seed_rows(rows);
   const std::string page = report.to_html();
   EXPECT_NE(page.find("<tr data-fault=\"torn_writes\"><td><code>torn_writes</code></td><td "
                       "class=\"count\">5</td><td class=\"count\">2</td>"),
@@ -182,7 +187,7 @@ TEST(SeedChart, AHundredThousandSeedsAreBinnedIntoAPageOfBoundedSize) {
     report.seeds.push_back(seed(i, i % 7 != 0, 100 + (i * 7919) % 5000, 1 + (i * 104729) % 20000));
   }
   report.iterations = report.seeds.size();
-  const std::string svg = seed_chart_svg(report.seeds);
+  const std::string svg = seed_chart_svg(report.seeds.to_vector());
   EXPECT_NE(svg.find("data-mode=\"binned\" data-seeds=\"100000\""), std::string::npos);
   const std::size_t cells =
       moonpool::sim::detail::seed_chart_columns * moonpool::sim::detail::seed_chart_rows;

@@ -140,8 +140,10 @@ TEST(ReportMerge, VerdictsComeFromTheMergedCounts) {
 
 TEST(ReportMerge, AShardThatDiedOrRanOutOfTimeMayHoldFewerSeeds) {
   shard_report died = shard(1, 2, 10);
-  died.report.seeds.resize(2);
-  died.report.seeds.back().ok = false;
+  std::vector<seed_result> died_rows = died.report.seeds.to_vector();
+  died_rows.resize(2);
+  died_rows.back().ok = false;
+  died.report.seeds = moonpool::sim::seed_rows(died_rows);
   died.report.incomplete = true;
   died.report.stop_reason = "aborted";
   const SimulationReport merged = merge_shard_reports({shard(0, 2, 10), died});
@@ -154,7 +156,9 @@ TEST(ReportMerge, AShardThatDiedOrRanOutOfTimeMayHoldFewerSeeds) {
   shard_report timed = shard(0, 2, 10);
   timed.report.plan.iterations.reset();
   timed.report.plan.time_limit = std::chrono::seconds(60);
-  timed.report.seeds.resize(3);
+  std::vector<seed_result> timed_rows = timed.report.seeds.to_vector();
+  timed_rows.resize(3);
+  timed.report.seeds = moonpool::sim::seed_rows(timed_rows);
   timed.report.stop_reason = "time_limit";
   shard_report other = shard(1, 2, 20);
   other.report.plan = timed.report.plan;
@@ -201,12 +205,16 @@ TEST(ReportMerge, ReportsThatAreNotOneRunAreRefused) {
             "short? run that shard again");
 
   shard_report wrong = shard(1, 2, 10);
-  wrong.report.seeds[0].index = 2;
+  std::vector<seed_result> wrong_rows = wrong.report.seeds.to_vector();
+  wrong_rows[0].index = 2;
+  wrong.report.seeds = moonpool::sim::seed_rows(wrong_rows);
   EXPECT_NE(refusal({shard(0, 2, 10), wrong}).find("is not one of shard 1/2's seeds"),
             std::string::npos);
 
   shard_report beyond = shard(1, 2, 10);
-  beyond.report.seeds.back().index = 11;
+  std::vector<seed_result> beyond_rows = beyond.report.seeds.to_vector();
+  beyond_rows.back().index = 11;
+  beyond.report.seeds = moonpool::sim::seed_rows(beyond_rows);
   EXPECT_NE(refusal({shard(0, 2, 10), beyond}).find("index 11) is not one of"), std::string::npos);
 
   shard_report replay = shard(0, 1, 1);
@@ -251,9 +259,11 @@ TEST(ReportMerge, ShardsOfARealRunMergeIntoIt) {
   }
   SimulationReport merged = merge_shard_reports(shards);
   merged.wall = whole.wall;
-  for (std::size_t i = 0; i < merged.seeds.size() && i < whole.seeds.size(); ++i) {
-    merged.seeds[i].wall = whole.seeds[i].wall;
+  std::vector<seed_result> merged_rows = merged.seeds.to_vector();
+  for (std::size_t i = 0; i < merged_rows.size() && i < whole.seeds.size(); ++i) {
+    merged_rows[i].wall = whole.seeds[i].wall;
   }
+  merged.seeds = moonpool::sim::seed_rows(merged_rows);
   EXPECT_EQ(merged.to_json(), whole.to_json());
   EXPECT_FALSE(whole.ok()) << "a seven is drawn in 23 seeds, or the test shows nothing";
 }
