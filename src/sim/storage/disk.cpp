@@ -127,9 +127,10 @@ std::string disk::describe_hung(std::uint64_t op_id) const {
   if (it == in_flight_.end() || it->second.event) {
     return {};
   }
-  return it->second.hung + " on host " + host_.address.to_string() +
-         ", which the storage hang fault (storage_config::hang_probability) never completes: "
-         "give it a timeout";
+  // The task's line names the host already.
+  return it->second.hung +
+         " that the storage hang fault stopped (storage_config::hang_probability; bound the "
+         "operation with a timeout)";
 }
 
 void disk::start(std::uint64_t op_id, op_kind kind, std::uint64_t handle, nanoseconds at,
