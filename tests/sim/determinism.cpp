@@ -118,7 +118,7 @@ TEST(Determinism, DrawsThatChangeNoEventStillChangeTheHash) {
 // std::distribution, an address) fails it. If you change the engine's
 // behaviour on purpose, update the values and say so in the commit.
 TEST(Determinism, GoldenTraceHashesAreTheSameForEveryCompilerAndBuild) {
-  EXPECT_EQ(run_probe_program(1), "6c3042dca0ebedc8");
-  EXPECT_EQ(run_probe_program(2), "1db89a1b32e207f1");
-  EXPECT_EQ(run_probe_program(3), "4c88062efc1b4b35");
+  EXPECT_EQ(run_probe_program(1), "ce7a6123e91df1f7");
+  EXPECT_EQ(run_probe_program(2), "7a3931739db36940");
+  EXPECT_EQ(run_probe_program(3), "49398174aba6c12d");
 }
