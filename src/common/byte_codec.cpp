@@ -41,11 +41,7 @@ std::uint64_t byte_reader::varint() {
 }
 
 std::string_view byte_reader::short_text() {
-  const std::uint64_t size = varint();
-  need(size);
-  const std::string_view out = bytes_.substr(at_, size);
-  at_ += size;
-  return out;
+  return take(varint());
 }
 
 std::uint64_t byte_reader::u64() {
@@ -59,7 +55,10 @@ std::uint64_t byte_reader::u64() {
 }
 
 std::string_view byte_reader::text() {
-  const std::uint64_t size = u64();
+  return take(u64());
+}
+
+std::string_view byte_reader::take(std::uint64_t size) {
   need(size);
   const std::string_view out = bytes_.substr(at_, size);
   at_ += size;

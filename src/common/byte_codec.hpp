@@ -31,6 +31,7 @@ class byte_reader {
 
  private:
   void need(std::uint64_t n) const;
+  std::string_view take(std::uint64_t size);
   std::string_view bytes_;
   std::size_t at_ = 0;
 };
